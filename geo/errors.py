@@ -33,6 +33,10 @@ class GazetteerError(DataError):
     """A gazetteer row is malformed (missing field, bad coordinate, duplicate id...)."""
 
 
+class RecordError(DataError):
+    """An incident record (or article metadata) is malformed; ``path`` and ``line`` say where."""
+
+
 class UnknownPlaceError(GeoError, LookupError):
     """No backend knows the name. ``suggestions`` holds close names, best first."""
 

@@ -3,9 +3,12 @@ same folder, flushed and fsynced, then renamed over the target."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from geo.errors import DataError
 
@@ -47,14 +50,35 @@ def read_text(path: Path) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+    with atomic_writer(path) as fh:
+        fh.write(text)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream to a temporary file beside ``path``, renamed over it only when the block succeeds.
+
+    Large outputs are streamed through it, never built whole in memory.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        mode = "wb" if binary else "w"
+        kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def temp_path_beside(path: Path) -> Path:
+    """A fresh temporary path in ``path``'s folder (for writers that want a file name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)

@@ -33,6 +33,7 @@ Kind = Literal[
     "town",
     "village",
     "area",
+    "region",
     "border_crossing",
 ]
 KINDS: tuple[Kind, ...] = (
@@ -45,6 +46,7 @@ KINDS: tuple[Kind, ...] = (
     "town",
     "village",
     "area",
+    "region",
     "border_crossing",
 )
 POPULATED_KINDS: frozenset[str] = frozenset({"city", "town", "village"})
@@ -57,6 +59,7 @@ PRECISION_BY_KIND: dict[str, int] = {
     "village": 1,
     "border_crossing": 1,
     "area": 2,
+    "region": 5,
     "subdistrict": 3,
     "county": 3,
     "district": 3,

@@ -1,0 +1,170 @@
+"""Incidents <-> GeoDataFrame (EPSG:4326).  The only place that builds ``Point(lon, lat)``.
+
+Column order is fixed (:data:`COLUMNS`); rows are sorted by ``id``.  Unlocated
+incidents keep their row with a missing geometry and null ``lat``/``lon``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from geo.incidents import Incident
+from geo.names import fold
+from geo.vocab import EVENT_TYPES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+COLUMNS: tuple[str, ...] = (
+    "id", "date", "date_precision", "date_start", "date_end", "date_basis",
+    "place_text", "place_name", "place_id", "place_kind", "place_source", "place_reason", "place_confidence",
+    "country", "admin1", "admin2", "lat", "lon", "location_precision", "precision_label", "uncertainty_km",
+    "event_type", "event_label", "acled_event_type", "acled_sub_event_type",
+    "perpetrator", "perpetrator_attribution", "target",
+    "fatalities_best", "fatalities_low", "fatalities_high", "fatalities_note",
+    "attackers_killed", "injured", "injured_note", "n_sources", "sources", "notes",
+)  # fmt: skip
+INT_COLUMNS = ("location_precision", "fatalities_best", "fatalities_low", "fatalities_high", "attackers_killed", "injured", "n_sources")  # fmt: skip
+
+
+def _row(i: Incident) -> dict[str, Any]:
+    r, p = i.record, i.place
+    span = r.date_range
+    et = EVENT_TYPES[r.event_type]
+    return {
+        "id": r.id,
+        "date": r.date,
+        "date_precision": r.date_precision,
+        "date_start": span[0].isoformat() if span else None,
+        "date_end": span[1].isoformat() if span else None,
+        "date_basis": r.date_basis,
+        "place_text": r.place_text,
+        "place_name": p.name if p else None,
+        "place_id": p.source_ref if p else None,
+        "place_kind": p.kind if p else None,
+        "place_source": p.source if p else None,
+        "place_reason": i.place_reason,
+        "place_confidence": i.place_confidence,
+        "country": p.country if p else None,
+        "admin1": p.admin1 if p else None,
+        "admin2": p.admin2 if p else None,
+        "lat": p.lat if p else None,
+        "lon": p.lon if p else None,
+        "location_precision": i.location_precision,
+        "precision_label": i.precision_label,
+        "uncertainty_km": i.uncertainty_km,
+        "event_type": r.event_type,
+        "event_label": et.label,
+        "acled_event_type": et.acled_event_type,
+        "acled_sub_event_type": et.acled_sub_event_type,
+        "perpetrator": r.perpetrator,
+        "perpetrator_attribution": r.perpetrator_attribution,
+        "target": r.target,
+        "fatalities_best": r.fatalities.best,
+        "fatalities_low": r.fatalities.low,
+        "fatalities_high": r.fatalities.high,
+        "fatalities_note": r.fatalities_note,
+        "attackers_killed": r.attackers_killed,
+        "injured": r.injured,
+        "injured_note": r.injured_note,
+        "n_sources": len(r.sources),
+        "sources": [s.to_dict() for s in r.sources],
+        "notes": r.notes,
+    }
+
+
+def to_frame(incidents: Sequence[Incident]) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of the incidents, one row each, sorted by id, CRS EPSG:4326."""
+    import geopandas as gpd
+    import pandas as pd
+
+    rows = [_row(i) for i in sorted(incidents, key=lambda i: i.id)]
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in INT_COLUMNS:
+        df[col] = df[col].astype("Int64")
+    for col in ("lat", "lon", "uncertainty_km", "place_confidence"):
+        df[col] = df[col].astype("float64")
+    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+    gdf.loc[df["lat"].isna(), "geometry"] = None
+    return gdf
+
+
+def _as_date(text: str | None, name: str) -> dt.date | None:
+    from geo.errors import GeoError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(
+            text if len(text) > 7 else (text + "-01" if len(text) == 7 else text + "-01-01")
+        )
+    except ValueError:
+        raise GeoError(f"--{name} {text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
+
+
+def filter_frame(
+    gdf: gpd.GeoDataFrame,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    types: Sequence[str] = (),
+    actors: Sequence[str] = (),
+    countries: Sequence[str] = (),
+) -> gpd.GeoDataFrame:
+    """Keep the incidents that match every filter given.
+
+    Dates overlap: an incident known only to the month is kept when any day of that month
+    lies in [since, until].  ``until`` given as a month or year means its last day.  An
+    incident without a date is dropped when a date filter is given.  ``types`` are event
+    type slugs; ``actors`` match a part of the perpetrator's name, ignoring case and
+    accents; ``countries`` are ISO codes or names (Iran, Pakistan, Afghanistan).
+    """
+    from geo.errors import GeoError
+
+    mask = gdf["id"].notna()
+    start = _as_date(since, "since")
+    end = _as_date(until, "until")
+    if until is not None and end is not None and len(until) <= 7:
+        from geo.records import date_span
+
+        span = date_span(until, "month" if len(until) == 7 else "year")
+        end = span[1] if span else end
+    if start and end and start > end:
+        raise GeoError(f"--since {since} is after --until {until}")
+    if start is not None:
+        mask &= gdf["date_end"].notna() & (gdf["date_end"] >= start.isoformat())
+    if end is not None:
+        mask &= gdf["date_start"].notna() & (gdf["date_start"] <= end.isoformat())
+    if types:
+        unknown = [t for t in types if t not in EVENT_TYPES]
+        if unknown:
+            raise GeoError(f"--type {unknown[0]!r} is not one of {', '.join(EVENT_TYPES)}")
+        mask &= gdf["event_type"].isin(list(types))
+    if actors:
+        folded = gdf["perpetrator"].fillna("").map(fold)
+        hit = folded.str.contains(fold(actors[0]), regex=False)
+        for a in actors[1:]:
+            hit |= folded.str.contains(fold(a), regex=False)
+        mask &= hit
+    if countries:
+        codes = [_country_code(c) for c in countries]
+        mask &= gdf["country"].isin(codes)
+    return gdf[mask]
+
+
+_COUNTRY_NAMES = {"iran": "IR", "pakistan": "PK", "afghanistan": "AF"}
+
+
+def _country_code(text: str) -> str:
+    from geo.errors import GeoError
+
+    t = text.strip()
+    if len(t) == 2 and t.isalpha():
+        return t.upper()
+    code = _COUNTRY_NAMES.get(fold(t))
+    if code is None:
+        raise GeoError(f"--country {text!r} is not an ISO code (IR, PK, AF...) or a country of the zone")
+    return code

@@ -1,0 +1,64 @@
+"""Builders for the tests: a folder of articles and a records file of one's own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ARTICLE_ID = "t001"
+ARTICLE_TEXT = (
+    "Gunmen attacked a police post in Saravan on Tuesday. "
+    "Three policemen were killed, officials said. "
+    "The attack was claimed by Jaish al-Adl.\n"
+)
+
+
+def quote(sentence: str, text: str = ARTICLE_TEXT) -> dict[str, Any]:
+    start = text.index(sentence)
+    return {"text": sentence, "start": start, "end": start + len(sentence)}
+
+
+def record(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "t-2024-02-06-saravan",
+        "date": "2024-02-06",
+        "date_precision": "day",
+        "place_text": "Saravan",
+        "place_id": "ir-saravan",
+        "event_type": "armed_clash",
+        "perpetrator": "Jaish al-Adl",
+        "perpetrator_attribution": "claimed",
+        "target": "police post",
+        "fatalities": {"best": 3, "low": 3, "high": 3},
+        "attackers_killed": None,
+        "injured": None,
+        "sources": [
+            {"article": ARTICLE_ID, "quotes": [quote("Three policemen were killed, officials said.")]}
+        ],
+    }
+    base.update(overrides)
+    return base
+
+
+def write_records(
+    folder: Path, records: list[dict[str, Any]] | list[str], *, title: str = "Police post attacked"
+) -> Path:
+    """A records file with one article beside it; strings are written as raw lines."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{ARTICLE_ID}.txt").write_text(ARTICLE_TEXT, encoding="utf-8")
+    meta = {
+        "id": ARTICLE_ID,
+        "file": f"{ARTICLE_ID}.txt",
+        "title": title,
+        "publisher": "Test Wire",
+        "publication_date": "2024-02-07",
+        "date_precision": "day",
+        "date_basis": "test",
+        "url": "https://example.org/news/t001",
+    }
+    (folder / "articles.jsonl").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+    path = folder / "incidents.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,116 @@
+"""GeoJSON (RFC 7946), CSV and GeoPackage: shape, round trip through pyogrio/GDAL, null geometries, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from geo import api
+from tests.helpers import record, write_records
+
+
+@pytest.fixture
+def gdf_with_unlocated(tmp_path: Path):  # type: ignore[no-untyped-def]
+    recs = [
+        record(id="a-located", place_id="ir-saravan"),
+        record(id="b-unlocated", place_id=None, place_text="Qqzxv Bazaar"),
+        record(id="c-county", place_id="ir-khash-county", fatalities={"best": None, "low": 2, "high": None}),
+    ]
+    return api.load_incidents(write_records(tmp_path / "recs", recs))
+
+
+def geojson_text(gdf) -> str:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    api.export_incidents(gdf, "geojson", None, stdout=out)
+    return out.getvalue()
+
+
+def test_rfc7946_shape(gdf_with_unlocated) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(geojson_text(gdf_with_unlocated))
+    assert doc["type"] == "FeatureCollection"
+    assert "crs" not in doc
+    ids = [f["id"] for f in doc["features"]]
+    assert ids == sorted(ids) == ["a-located", "b-unlocated", "c-county"]
+    for f in doc["features"]:
+        assert f["type"] == "Feature"
+        assert set(f) == {"type", "id", "geometry", "properties"}
+        assert "crs" not in f
+        if f["geometry"] is not None:
+            assert f["geometry"]["type"] == "Point"
+            lon, lat = f["geometry"]["coordinates"]
+            assert -180 <= lon <= 180 and -90 <= lat <= 90
+            assert lon == pytest.approx(f["properties"].get("lon", lon))
+    saravan = doc["features"][0]
+    assert saravan["geometry"]["coordinates"] == [62.33096, 27.37089]  # [lon, lat]
+    assert (
+        saravan["properties"]["sources"][0]["quotes"][0]["text"]
+        == "Three policemen were killed, officials said."
+    )
+    assert doc["features"][1]["geometry"] is None  # unlocated, not dropped
+    assert doc["features"][2]["properties"]["fatalities_best"] is None
+    assert doc["features"][2]["properties"]["fatalities_low"] == 2
+
+
+def test_geojson_round_trip_through_gdal(tmp_path: Path, gdf_with_unlocated) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "out.geojson"
+    api.export_incidents(gdf_with_unlocated, "geojson", path)
+    back = pyogrio.read_dataframe(path)
+    assert list(back["id"]) == ["a-located", "b-unlocated", "c-county"]
+    assert back.geometry.iloc[1] is None
+    pt = back.geometry.iloc[0]
+    assert (pt.x, pt.y) == pytest.approx((62.33096, 27.37089))
+    assert back.crs.to_epsg() == 4326
+
+
+def test_gpkg_round_trip(tmp_path: Path, gdf_with_unlocated) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "out.gpkg"
+    api.export_incidents(gdf_with_unlocated, "gpkg", path)
+    back = pyogrio.read_dataframe(path, layer="incidents")
+    assert list(back["id"]) == ["a-located", "b-unlocated", "c-county"]
+    assert back.geometry.iloc[1] is None
+    assert (back.geometry.iloc[2].x, back.geometry.iloc[2].y) == pytest.approx((61.21582, 28.22107))
+    assert json.loads(back["sources"].iloc[0])[0]["article"] == "t001"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gpkg", "recs"]  # no temporary file left
+
+
+def test_csv_has_lat_lon_and_json_sources(gdf_with_unlocated) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    api.export_incidents(gdf_with_unlocated, "csv", None, stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["id"] for r in rows] == ["a-located", "b-unlocated", "c-county"]
+    assert (rows[0]["lat"], rows[0]["lon"]) == ("27.37089", "62.33096")
+    assert rows[1]["lat"] == "" and rows[1]["place_name"] == ""
+    assert json.loads(rows[0]["sources"])[0]["publisher"] == "Test Wire"
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    first = geojson_text(api.load_incidents())
+    second = geojson_text(api.load_incidents())
+    assert first == second
+    a, b = tmp_path / "a.gpkg", tmp_path / "b.csv"
+    api.export_incidents(api.load_incidents(), "csv", b)
+    out = io.StringIO()
+    api.export_incidents(api.load_incidents(), "csv", None, stdout=out)
+    assert b.read_text(encoding="utf-8") == out.getvalue()
+    api.export_incidents(api.load_incidents(), "gpkg", a)
+    assert len(pyogrio.read_dataframe(a)) == 7
+
+
+def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "out.geojson"
+    path.write_text("old content")
+    from geo import export as export_mod
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export_mod, "feature", boom)
+    with pytest.raises(RuntimeError):
+        api.export_incidents(api.load_incidents(), "geojson", path)
+    assert path.read_text() == "old content"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
