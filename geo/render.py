@@ -177,6 +177,7 @@ _CSS = """
 .geo-legend .area{background:transparent!important;border:2px dashed #333}
 .geo-legend .band{width:22px;height:8px;border-radius:2px;opacity:.5;border:0;background:#555}
 .geo-popup{font:13px/1.4 system-ui,sans-serif;max-width:360px}
+.geo-group-head{font:600 13px system-ui,sans-serif;margin-bottom:6px}
 .geo-popup h3{margin:0 0 4px;font-size:14px}
 .geo-popup dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:1px 8px}
 .geo-popup dt{color:#666}
@@ -279,6 +280,25 @@ function (map) {
     return box;
   }
 
+  // Incidents at the very same point share their popups, so that none hides another.
+  var atPoint = {};
+  data.incidents.forEach(function (inc) {
+    if (inc.lat === null) return;
+    var key = inc.lat + ',' + inc.lon + ',' + inc.location_precision;
+    (atPoint[key] = atPoint[key] || []).push(inc);
+  });
+  function popupAt(inc) {
+    var group = atPoint[inc.lat + ',' + inc.lon + ',' + inc.location_precision] || [inc];
+    if (group.length === 1) return popupFor(inc);
+    var box = el('div', null, 'geo-popup-group');
+    box.appendChild(el('div', group.length + ' incidents at this place', 'geo-group-head'));
+    group.forEach(function (g, i) {
+      if (i) box.appendChild(el('hr'));
+      box.appendChild(popupFor(g));
+    });
+    return box;
+  }
+
   var drawn = 0, listed = [];
   data.incidents.forEach(function (inc) {
     var colour = (types[inc.event_type] || {colour: '#333'}).colour;
@@ -301,7 +321,7 @@ function (map) {
           weight: 3, fillColor: '#ffffff', fillOpacity: 0.9})
       ]);
     }
-    layer.bindPopup(function () { return popupFor(inc); }, {maxWidth: 380});
+    layer.bindPopup(function () { return popupAt(inc); }, {maxWidth: 380, maxHeight: 420});
     layer.addTo(map);
     drawn += 1;
   });

@@ -120,3 +120,20 @@ def test_source_links_only_http(browser: Any, tmp_path: Path, scheme: str) -> No
     page.mouse.click(point[0], point[1])
     page.wait_for_selector(".geo-popup")
     assert page.locator(".geo-popup a").count() == 0
+
+
+def test_incidents_at_one_point_share_a_popup(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    gdf = api.load_incidents()
+    visit = open_page(browser, write_map(tmp_path, gdf))
+    page = visit.page
+    point = page.evaluate(
+        "(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+        " const p = m.latLngToContainerPoint([26.23682, 61.39901]); return [p.x, p.y]; })()"
+    )
+    page.mouse.click(point[0], point[1])
+    page.wait_for_selector(".geo-popup")
+    assert "3 incidents at this place" in page.inner_text(".geo-popup-group")
+    assert page.locator(".geo-popup").count() == 3
+    dates = page.inner_text(".geo-popup-group")
+    for day in ("15 Dec 2023", "10 Jan 2024", "4 Apr 2024"):
+        assert day in dates

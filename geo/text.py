@@ -1,0 +1,126 @@
+"""Article text: sentences with character offsets, offset-keeping folding, HTML to text.
+
+Every span here indexes the *original* text, so that a quote can always be cut
+back out of the article verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    #: 0-based position of the line in the article: headlines and bullets are told apart by it.
+    line: int
+
+
+_LINE_BREAK = re.compile(r"\n+")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences (split by ``sentencex``, then at line breaks), stripped, with offsets into ``text``.
+
+    >>> [s.text for s in sentences("Gunmen attacked a post. Two died.\\nRead more")]
+    ['Gunmen attacked a post.', 'Two died.', 'Read more']
+    """
+    import sentencex
+
+    out: list[Sentence] = []
+    pos = 0
+    for segment in sentencex.segment("en", text):
+        seg_start = text.find(segment, pos) if segment else pos
+        if seg_start < 0:  # the segmenter changed the text: fall back to a plain search
+            seg_start = pos
+        pos = seg_start + len(segment)
+        for piece in _split_lines(segment, seg_start):
+            out.append(piece)
+    line_of = 0
+    last_end = 0
+    numbered: list[Sentence] = []
+    for s in out:
+        line_of += text.count("\n", last_end, s.start)
+        last_end = s.start
+        numbered.append(Sentence(s.start, s.end, s.text, line_of))
+    return numbered
+
+
+def _split_lines(segment: str, offset: int) -> list[Sentence]:
+    pieces = []
+    cursor = 0
+    for m in list(_LINE_BREAK.finditer(segment)) + [None]:
+        end = m.start() if m else len(segment)
+        chunk = segment[cursor:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            start = offset + cursor + lead
+            pieces.append(Sentence(start, start + len(stripped), stripped, 0))
+        if m:
+            cursor = m.end()
+    return pieces
+
+
+_APOSTROPHES = frozenset("'’‘`´ʿʾʼ\u02bb")
+
+
+def aligned_fold(text: str) -> tuple[str, list[int]]:
+    """Fold like :func:`geo.names.fold` (case, diacritics, separators) but keep a map back.
+
+    Returns ``(folded, origin)`` where ``origin[i]`` is the index in ``text`` of
+    ``folded[i]``; runs of spaces and separators become one space.  Apostrophes are
+    dropped, as in the gazetteer's keys ("Qasr-e Qand" and "Qasr e Qand" fold alike).
+
+    >>> text = "In Gowhar-Kuh’s  hills"
+    >>> f, o = aligned_fold(text)
+    >>> f
+    'in gowhar kuhs hills'
+    >>> i = f.index("gowhar kuh")
+    >>> text[o[i] : o[i + len("gowhar kuh") - 1] + 1]
+    'Gowhar-Kuh'
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    space = True
+    for i, ch in enumerate(text):
+        if ch in _APOSTROPHES:
+            continue
+        if ch.isalnum():
+            base = unicodedata.normalize("NFKD", ch)
+            base = "".join(c for c in base if not unicodedata.combining(c)) or ch
+            for c in base.casefold():
+                chars.append(c)
+                origin.append(i)
+            space = False
+        elif not space:
+            chars.append(" ")
+            origin.append(i)
+            space = True
+    return "".join(chars), origin
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+    """The main text of a news page and what the page says of itself (title, date, site).
+
+    ``trafilatura`` removes navigation, adverts and comments; its metadata gives the
+    title, the publication date (from the page's own markup) and the site name.
+    """
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    meta_obj = trafilatura.extract_metadata(html)
+    meta: dict[str, Any] = {}
+    if meta_obj is not None:
+        meta = {
+            "title": meta_obj.title,
+            "publication_date": meta_obj.date,
+            "publisher": meta_obj.sitename,
+            "url": meta_obj.url,
+        }
+    return text, meta
