@@ -1,4 +1,4 @@
-"""The curated actor list (``gazetteer/actors.csv``): armed groups and state forces of the zone.
+"""The curated actor list (``gazetteer/actors/actors.csv``): armed groups and state forces of the zone.
 
 Each row has a stable id, the canonical name, the spellings news uses
 (Jaish al-Adl / Jaish ul-Adl / Jaysh al-Adl ...), its kind, the country it is based
@@ -89,4 +89,4 @@ def read(path: Path) -> list[Actor]:
 
 @cache
 def bundled() -> tuple[Actor, ...]:
-    return tuple(read(io.data_path("gazetteer") / "actors.csv"))
+    return tuple(read(io.data_path("gazetteer") / "actors" / "actors.csv"))
