@@ -30,8 +30,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_gazetteer_and_seeds(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    csvs = {Path(n).name for n in names if n.startswith("geo/_data/gazetteer/") and n.endswith(".csv")}
-    assert csvs == {p.name for p in (ROOT / "gazetteer").glob("*.csv")}
+    bundled = {n.removeprefix("geo/_data/") for n in names if n.startswith("geo/_data/gazetteer/")}
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "gazetteer").rglob("*") if p.is_file()}
+    assert bundled == on_disk  # places, actors and boundaries all travel
+    assert "gazetteer/actors/actors.csv" in bundled
+    assert "gazetteer/boundaries/border_zone_ne10m.geojson" in bundled
     seeds = {Path(n).name for n in names if n.startswith("geo/_data/seeds/")}
     assert {p.name for p in (ROOT / "seeds").glob("*.txt")} <= seeds
     assert "geo/py.typed" in names
