@@ -326,7 +326,7 @@ def _parse_sources(
     return tuple(out)
 
 
-def load_articles(folder: Path) -> tuple[dict[str, Article], dict[str, str]]:
+def load_articles(folder: Path, *, texts: bool = True) -> tuple[dict[str, Article], dict[str, str]]:
     """Article metadata (``articles.jsonl``, if present) and texts (``<id>.txt``) of a folder."""
     articles: dict[str, Article] = {}
     meta_path = folder / "articles.jsonl"
@@ -357,10 +357,11 @@ def load_articles(folder: Path) -> tuple[dict[str, Article], dict[str, str]]:
                 url=c.text(obj, "url"),
                 publisher_basis=c.text(obj, "publisher_basis"),
             )
-    texts: dict[str, str] = {}
-    for txt in sorted(folder.glob("*.txt")):
-        texts[txt.stem] = io.read_text(txt)
-    return articles, texts
+    found: dict[str, str] = {}
+    if texts:
+        for txt in sorted(folder.glob("*.txt")):
+            found[txt.stem] = io.read_text(txt)
+    return articles, found
 
 
 def bundled_records_path() -> Path:

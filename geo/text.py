@@ -54,7 +54,7 @@ def sentences(text: str) -> list[Sentence]:
 def _split_lines(segment: str, offset: int) -> list[Sentence]:
     pieces = []
     cursor = 0
-    for m in list(_LINE_BREAK.finditer(segment)) + [None]:
+    for m in [*_LINE_BREAK.finditer(segment), None]:
         end = m.start() if m else len(segment)
         chunk = segment[cursor:end]
         stripped = chunk.strip()

@@ -1,0 +1,214 @@
+"""Merging the reports of one incident into one record.
+
+Two candidates (records extracted from articles) describe the same incident when
+
+* their dates are compatible: overlapping spans, one day of slack; an undated
+  report is compatible with events of the 90 days before its article's date;
+* their places are compatible: the same place, one inside the other (a town and
+  its county or province), or within :data:`SAME_PLACE_KM`;
+* their event types belong to one family (strikes; ground attacks and bombings;
+  abductions); and
+* their perpetrators do not differ.
+
+A candidate with no place merges only with one dated to the same day.  The
+merged record takes the most precise date and place, the strongest attribution
+(claimed > blamed > attributed), fatalities as best/low/high over the reports
+(:func:`geo.extract.combine`), every source, and a note of why each report
+joined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.extract import _TYPE_FAMILY, Count, combine, dates_compatible, places_compatible
+from geo.gazetteer import Entry
+from geo.records import date_span
+
+SAME_PLACE_KM = 25.0
+UNDATED_WINDOW_DAYS = 90
+_PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+_RANK = {"village": 0, "town": 0, "city": 0, "border_crossing": 0, "area": 1, "subdistrict": 2,
+         "county": 3, "district": 3, "province": 4, "region": 5, "country": 6}  # fmt: skip
+_ATTRIBUTION_ORDER = {"claimed": 0, "blamed": 1, "attributed": 2}
+
+
+@dataclass
+class Candidate:
+    """One article's account of one incident, with the article's date for undated reports."""
+
+    record: dict[str, Any]
+    article_date: tuple[str, str] | None = None  # (date, precision) of the article
+
+    @property
+    def date(self) -> tuple[str, str] | None:
+        r = self.record
+        return (r["date"], r["date_precision"]) if r.get("date") and r.get("date_precision") else None
+
+    @property
+    def article(self) -> str:
+        return str(self.record["sources"][0]["article"])
+
+
+@dataclass
+class Group:
+    id: str
+    members: list[Candidate] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def _place(entries: Mapping[str, Entry], c: Candidate) -> Entry | None:
+    r = c.record
+    pid = r.get("place_id")
+    if pid:
+        return entries.get(pid)
+    if r.get("lat") is not None and r.get("lon") is not None:  # a point of its own (a road's midpoint)
+        from geo.boundaries import country_at
+
+        return Entry(
+            id=f"point-{r['lat']}-{r['lon']}", name=str(r.get("place_text") or "point"), variants=(), local_name=None,
+            kind="area", country=country_at(float(r["lat"]), float(r["lon"])) or "", admin1=None, admin2=None, seat=None, lat=float(r["lat"]), lon=float(r["lon"]),
+            population=None, source="record", note=None,
+        )  # fmt: skip
+    return None
+
+
+def _undated_fits(undated: Candidate, dated: Candidate) -> bool:
+    if undated.article_date is None or dated.date is None:
+        return True
+    art = date_span(*undated.article_date)
+    ev = date_span(*dated.date)
+    if art is None or ev is None:
+        return True
+    return ev[0] <= art[1] and ev[1] >= art[0] - dt.timedelta(days=UNDATED_WINDOW_DAYS)
+
+
+def why_same(entries: Mapping[str, Entry], a: Candidate, b: Candidate) -> str | None:
+    """The reason ``a`` and ``b`` are one incident, or None when they are not."""
+    ra, rb = a.record, b.record
+    if _TYPE_FAMILY.get(ra["event_type"]) != _TYPE_FAMILY.get(rb["event_type"]):
+        return None
+    pa, pb = ra.get("perpetrator"), rb.get("perpetrator")
+    if pa and pb and pa != pb:
+        return None
+    da, db = a.date, b.date
+    if da and db:
+        if not dates_compatible(da, db, slack_days=1):
+            return None
+        date_why = f"dates {da[0]} and {db[0]} agree"
+    elif da or db:
+        undated, dated = (b, a) if da else (a, b)
+        if not _undated_fits(undated, dated):
+            return None
+        date_why = f"one report is undated, the other dated {(da or db)[0]}"  # type: ignore[index]
+    else:
+        date_why = "both undated"
+    ea, eb = _place(entries, a), _place(entries, b)
+    if ea is None or eb is None:
+        if not (da and db and da == db and da[1] == "day"):
+            return None
+        place_why = "one report names no place"
+    elif not places_compatible(ea, eb, SAME_PLACE_KM):
+        return None
+    else:
+        place_why = "same place" if ea.id == eb.id else f"places {ea.name} and {eb.name} agree"
+    actor_why = f", same perpetrator ({pa})" if pa and pb else ""
+    return f"{place_why} ({ea.name if ea else eb.name if eb else '?'}); {date_why}; same kind of event{actor_why}"
+
+
+def _new_id(c: Candidate) -> str:
+    r = c.record
+    slug = re.sub(r"[^a-z0-9]+", "-", (r.get("place_id") or "unlocated").lower()).strip("-")
+    slug = re.sub(r"^(ir|pk|af)-", "", slug)
+    digest = hashlib.sha1(
+        f"{c.article}|{r['sources'][0]['quotes'][0]['start']}|{r.get('place_id')}".encode()
+    ).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+def group(
+    entries: Mapping[str, Entry], candidates: Iterable[Candidate], groups: list[Group] | None = None
+) -> list[Group]:
+    """Add candidates to groups (new ones, or the given), each joining the first group it matches."""
+    groups = groups if groups is not None else []
+    for c in candidates:
+        target = None
+        reason = None
+        for g in groups:
+            if any(m.article == c.article for m in g.members):
+                continue  # one article's events were already told apart by the extractor
+            reasons = [why_same(entries, c, m) for m in g.members]
+            if all(reasons):
+                target, reason = g, reasons[0]
+                break
+        if target is None:
+            groups.append(Group(id=_new_id(c), members=[c]))
+        else:
+            target.members.append(c)
+            target.reasons.append(f"report {c.article} joined: {reason}")
+    return groups
+
+
+def merged_record(entries: Mapping[str, Entry], g: Group) -> dict[str, Any]:
+    """The record of a group: the most precise facts, every source, and why the reports joined."""
+    recs = [m.record for m in g.members]
+    dated = [r for r in recs if r.get("date")]
+    best_date = min(dated, key=lambda r: _PRECISION_ORDER.get(r["date_precision"], 9)) if dated else None
+
+    def rank(r: dict[str, Any]) -> int:
+        if r.get("place_id") in entries:
+            return _RANK.get(entries[r["place_id"]].kind, 9)
+        return 1 if r.get("lat") is not None else 10
+
+    best_place = min(recs, key=rank)
+    perps = [r for r in recs if r.get("perpetrator")]
+    attribution = min(
+        (r["perpetrator_attribution"] for r in perps if r.get("perpetrator_attribution")),
+        key=lambda a: _ATTRIBUTION_ORDER[a],
+        default=None,
+    )
+    victims = combine(
+        [Count(**r["fatalities"]) for r in recs if any(v is not None for v in r["fatalities"].values())]
+    )
+    attackers = combine([Count(n, n, n) for r in recs if (n := r.get("attackers_killed")) is not None])
+    injured = combine([Count(n, n, n) for r in recs if (n := r.get("injured")) is not None])
+    out: dict[str, Any] = {
+        "id": g.id,
+        "date": best_date["date"] if best_date else None,
+        "date_precision": best_date["date_precision"] if best_date else None,
+        "date_basis": best_date.get("date_basis") if best_date else None,
+        "place_text": best_place.get("place_text"),
+        "place_id": best_place.get("place_id"),
+        "place_context": best_place.get("place_context"),
+        **{k: best_place[k] for k in ("lat", "lon", "location_precision") if best_place.get(k) is not None},
+        "event_type": _most_specific_type([r["event_type"] for r in recs]),
+        "perpetrator": perps[0]["perpetrator"] if perps else None,
+        "perpetrator_attribution": attribution if perps else None,
+        "target": next((r["target"] for r in recs if r.get("target")), None),
+        "fatalities": {
+            "best": victims.best if victims else None,
+            "low": victims.low if victims else None,
+            "high": victims.high if victims else None,
+        },
+        "attackers_killed": attackers.best if attackers else None,
+        "injured": injured.best if injured else None,
+        "sources": [s for r in recs for s in r["sources"]],
+    }
+    notes = [r["fatalities_note"] for r in recs if r.get("fatalities_note")]
+    if notes:
+        out["fatalities_note"] = notes[0]
+    extra = [n for r in recs for n in ([r["notes"]] if r.get("notes") else [])] + g.reasons
+    if extra:
+        out["notes"] = "; ".join(dict.fromkeys(extra))
+    return out
+
+
+def _most_specific_type(types: Sequence[str]) -> str:
+    from geo.extract import _most_specific
+
+    return _most_specific(types)

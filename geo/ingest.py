@@ -1,0 +1,133 @@
+"""Finding and reading article files: plain text and HTML, with a clear outcome for each bad file.
+
+A folder may hold ``articles.jsonl`` (one object per article: ``id`` = the file's
+name without its suffix, ``title``, ``publisher``, ``publication_date``,
+``date_precision``, ``url``), as ``seeds/`` does; HTML pages describe themselves.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.extract import ArticleInput
+from geo.records import Article, load_articles
+
+MAX_BYTES = 5 * 1024 * 1024  # the longest news article is a few hundred kB
+TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    path: Path
+    reason: str
+
+
+def discover(paths: Sequence[str]) -> tuple[list[Path], list[Refusal]]:
+    """Files named by paths, folders (recursively) and glob patterns, in a stable order."""
+    found: dict[Path, None] = {}
+    refused: list[Refusal] = []
+    for raw in paths:
+        p = Path(raw)
+        if any(ch in raw for ch in "*?["):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                refused.append(Refusal(p, "no file matches this pattern"))
+            for m in matches:
+                if Path(m).is_file():
+                    found.setdefault(Path(m), None)
+        elif p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and _is_article_name(f):
+                    found.setdefault(f, None)
+        elif p.is_file():
+            found.setdefault(p, None)
+        else:
+            refused.append(Refusal(p, "no such file or folder"))
+    return list(found), refused
+
+
+def _is_article_name(f: Path) -> bool:
+    if f.name.startswith("."):
+        return False
+    return f.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+def read(path: Path, metadata: dict[str, Article]) -> ArticleInput | Refusal:
+    """One article, or why it was refused (empty, binary, not UTF-8, too large, no text)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return Refusal(path, f"cannot read: {exc.strerror or exc}")
+    if size == 0:
+        return Refusal(path, "empty file")
+    if size > MAX_BYTES:
+        return Refusal(path, f"too large for an article ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Refusal(path, f"cannot read: {exc.strerror or exc}")
+    if b"\x00" in data[:8192]:
+        return Refusal(path, "binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Refusal(
+            path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it to UTF-8"
+        )
+    meta = metadata.get(path.stem)
+    title = meta.title if meta else None
+    publisher = meta.publisher if meta else None
+    published = meta.publication_date if meta else None
+    precision = meta.date_precision if meta else None
+    url = meta.url if meta else None
+    if path.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    ):
+        from geo.text import html_to_text
+
+        text, page = html_to_text(text)
+        title = title or page.get("title")
+        publisher = publisher or page.get("publisher")
+        url = url or page.get("url")
+        if not published and page.get("publication_date"):
+            published, precision = str(page["publication_date"])[:10], "day"
+    if not text.strip():
+        return Refusal(path, "no article text in it")
+    return ArticleInput(
+        id=path.stem,
+        text=text,
+        title=title,
+        publisher=publisher,
+        publication_date=published,
+        date_precision=precision,
+        url=url,
+    )
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def metadata_for(files: Iterable[Path]) -> dict[Path, dict[str, Article]]:
+    """``articles.jsonl`` of every folder the files are in (validated; errors name file and line)."""
+    out: dict[Path, dict[str, Article]] = {}
+    for f in files:
+        folder = f.parent
+        if folder not in out:
+            out[folder] = (
+                load_articles(folder, texts=False)[0] if (folder / "articles.jsonl").exists() else {}
+            )
+    return out
+
+
+def read_all(paths: Sequence[str]) -> Iterator[ArticleInput | Refusal]:
+    files, refused = discover(paths)
+    yield from refused
+    meta = metadata_for(files)
+    for f in files:
+        yield read(f, meta[f.parent])

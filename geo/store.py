@@ -1,0 +1,234 @@
+"""The embedded store: one SQLite file of articles, the candidates read from them, and incidents.
+
+* Ingesting an article is one transaction: its row, its candidates, and the
+  incidents they create or join are written together or not at all, so a crash
+  (even ``kill -9``) mid-ingest leaves the store as it was before that article.
+* An article is known by the SHA-256 of its text: ingesting it again changes nothing.
+* Writers take SQLite's write lock first (``BEGIN IMMEDIATE``) and wait for each
+  other (``busy_timeout``); WAL mode lets readers go on meanwhile.  Two ingests at
+  once are safe.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.dedup import Candidate, Group, group, merged_record, why_same
+from geo.errors import GeoError
+from geo.extract import ArticleInput
+from geo.gazetteer import Entry
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS article (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT, title TEXT, publisher TEXT,
+    publication_date TEXT, date_precision TEXT, url TEXT, text TEXT NOT NULL, ingested_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS incident (
+    id TEXT PRIMARY KEY, date_start TEXT, date_end TEXT, place_id TEXT, record TEXT NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '[]', updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS incident_date ON incident (date_start);
+CREATE TABLE IF NOT EXISTS candidate (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES article(id),
+    incident_id TEXT NOT NULL REFERENCES incident(id), record TEXT NOT NULL, article_date TEXT);
+CREATE INDEX IF NOT EXISTS candidate_incident ON candidate (incident_id);
+"""
+
+
+def default_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("geo", appauthor=False)) / "geo.sqlite"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article_id: str
+    status: str  # "new", "duplicate"
+    new_incidents: int = 0
+    merged: int = 0
+    unresolved: tuple[str, ...] = ()
+
+
+class Store:
+    """An open store.  Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        self.path = path
+        if not create and not path.exists():
+            raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+            self.con.execute("PRAGMA busy_timeout = 60000")
+            self.con.execute("PRAGMA journal_mode = WAL")
+            self.con.execute("PRAGMA synchronous = NORMAL")
+            self.con.execute("PRAGMA foreign_keys = ON")
+            self.con.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+            version = self.con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if version is None:
+                self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif int(version[0]) != SCHEMA_VERSION:
+                raise GeoError(f"{path}: store schema {version[0]}, this geo reads {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise GeoError(f"{path} is not a geo store ({exc})") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def count(self) -> tuple[int, int]:
+        a = self.con.execute("SELECT count(*) FROM article").fetchone()[0]
+        i = self.con.execute("SELECT count(*) FROM incident").fetchone()[0]
+        return int(a), int(i)
+
+    def records(self) -> list[dict[str, Any]]:
+        rows = self.con.execute("SELECT record FROM incident ORDER BY id").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        cur = self.con.execute(
+            "SELECT id, title, publisher, publication_date, date_precision, url, text FROM article ORDER BY id"
+        )
+        for row in cur:
+            yield dict(
+                zip(
+                    ("id", "title", "publisher", "publication_date", "date_precision", "url", "text"),
+                    row,
+                    strict=True,
+                )
+            )
+
+    def has_text(self, sha: str) -> str | None:
+        row = self.con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
+        return str(row[0]) if row else None
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        article: ArticleInput,
+        records: list[dict[str, Any]],
+        entries: Mapping[str, Entry],
+        *,
+        sha: str,
+        path: str | None = None,
+    ) -> IngestResult:
+        """Store one article and its candidate records, merging them into incidents. One transaction."""
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            known = con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
+            if known:
+                con.execute("ROLLBACK")
+                return IngestResult(str(known[0]), "duplicate")
+            article_id = article.id
+            if con.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone():
+                article_id = f"{article.id}-{sha[:8]}"  # another text under the same name
+            con.execute(
+                "INSERT INTO article VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (article_id, sha, path, article.title, article.publisher, article.publication_date,
+                 article.date_precision, article.url, article.text, time.time()),
+            )  # fmt: skip
+            art_date = (
+                (article.publication_date, article.date_precision)
+                if article.publication_date and article.date_precision
+                else None
+            )
+            new = merged = 0
+            for rec in records:
+                for s in rec["sources"]:
+                    s["article"] = article_id
+                cand = Candidate(rec, art_date)
+                target = self._match(cand, entries)
+                if target is None:
+                    g = group(entries, [cand])[0]
+                    self._write_group(g, entries, new=True)
+                    new += 1
+                else:
+                    target.members.append(cand)
+                    reason = why_same(entries, cand, target.members[0])
+                    target.reasons.append(f"report {article_id} joined: {reason}")
+                    self._write_group(target, entries, new=False)
+                    merged += 1
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        unresolved = tuple(r["place_text"] for r in records if not r.get("place_id") and r.get("place_text"))
+        return IngestResult(article_id, "new", new, merged, unresolved)
+
+    def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:
+        """The stored incident this candidate belongs to, if any (checked against each of its reports)."""
+        from geo.records import date_span
+
+        d = cand.date
+        if d is not None:
+            span = date_span(*d)
+            assert span is not None
+            lo = (span[0].toordinal() - 1, span[1].toordinal() + 1)
+            import datetime as dt
+
+            rows = self.con.execute(
+                "SELECT id, reasons FROM incident WHERE date_start IS NULL OR (date_start <= ? AND date_end >= ?)",
+                (dt.date.fromordinal(lo[1]).isoformat(), dt.date.fromordinal(lo[0]).isoformat()),
+            ).fetchall()
+        else:
+            rows = self.con.execute("SELECT id, reasons FROM incident").fetchall()
+        for incident_id, reasons in rows:
+            members = [
+                Candidate(json.loads(r), tuple(json.loads(ad)) if ad else None)
+                for r, ad in self.con.execute(
+                    "SELECT record, article_date FROM candidate WHERE incident_id = ? ORDER BY id",
+                    (incident_id,),
+                )
+            ]
+            if any(m.article == cand.article for m in members):
+                continue
+            if members and all(why_same(entries, cand, m) for m in members):
+                return Group(id=incident_id, members=members, reasons=json.loads(reasons))
+        return None
+
+    def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
+        from geo.records import date_span
+
+        record = merged_record(entries, g)
+        span = date_span(record["date"], record["date_precision"]) if record.get("date") else None
+        values = (
+            span[0].isoformat() if span else None,
+            span[1].isoformat() if span else None,
+            record.get("place_id"),
+            json.dumps(record, ensure_ascii=False, sort_keys=True),
+            json.dumps(g.reasons, ensure_ascii=False),
+            time.time(),
+        )
+        if new:
+            self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))
+        else:
+            self.con.execute(
+                "UPDATE incident SET date_start=?, date_end=?, place_id=?, record=?, reasons=?, updated_at=? WHERE id=?",
+                (*values, g.id),
+            )
+        last = g.members[-1]
+        self.con.execute(
+            "INSERT INTO candidate (article_id, incident_id, record, article_date) VALUES (?,?,?,?)",
+            (
+                last.article,
+                g.id,
+                json.dumps(last.record, ensure_ascii=False),
+                json.dumps(last.article_date) if last.article_date else None,
+            ),
+        )
