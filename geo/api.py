@@ -28,12 +28,27 @@ if TYPE_CHECKING:
 
 
 def load_incidents(
-    records: Path | str | None = None, *, settings: Settings | None = None
+    records: Path | str | None = None, *, db: Path | str | None = None, settings: Settings | None = None
 ) -> gpd.GeoDataFrame:
-    """The incidents of a records file (default: the bundled seed records) as a GeoDataFrame (EPSG:4326)."""
+    """Incidents as a GeoDataFrame (EPSG:4326): of a records file, of a store, or the bundled seed records.
+
+    ``records`` wins; then the store ``db`` when given; with neither, the bundled seeds.
+    """
     from geo import frame, incidents
 
+    if records is None and db is not None:
+        return frame.to_frame(incidents.from_store(Path(db), settings=settings))
     return frame.to_frame(incidents.load(Path(records) if records else None, settings=settings))
+
+
+def store_has_incidents(db: Path) -> bool:
+    """Whether a store exists at ``db`` and holds at least one incident."""
+    if not db.exists():
+        return False
+    from geo.store import Store
+
+    with Store(db, create=False) as store:
+        return store.count()[1] > 0
 
 
 def filter_incidents(

@@ -237,6 +237,13 @@ def _print_table(rows: list[Resolution]) -> None:
 
 # -- incidents: the shared options -----------------------------------------------------------
 
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The incident store (SQLite) to read or write; default GEO_DB, else the user data folder.",
+    ),
+]
 RecordsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -292,6 +299,7 @@ class ExportFormatOpt(str, Enum):
 
 def _selection(
     records: Path | None,
+    db: Path | None,
     since: str | None,
     until: str | None,
     types: list[str] | None,
@@ -300,13 +308,25 @@ def _selection(
 ) -> tuple[Any, str]:
     """The filtered incidents and a sentence saying what they are."""
     from geo import api
+    from geo.config import Settings
 
-    gdf = api.load_incidents(records)
+    store = Settings.from_env(db=db).db_path
+    if records is not None:
+        gdf = api.load_incidents(records)
+        origin = str(records)
+    elif api.store_has_incidents(store):
+        gdf = api.load_incidents(db=store)
+        origin = f"the store {store}"
+    else:
+        if db is not None:
+            raise GeoError(f"no incidents in the store {db} (run geo ingest --db {db} first)")
+        gdf = api.load_incidents()
+        origin = "the bundled seed records"
+        _note(f"No store yet at {store}: using the bundled seed records (build a store with geo ingest).")
     total = len(gdf)
     gdf = api.filter_incidents(
         gdf, since=since, until=until, types=types or (), actors=actors or (), countries=countries or ()
     )
-    origin = str(records) if records else "the bundled seed records"
     filters = [
         f"{name} {value}"
         for name, value in (
@@ -386,6 +406,7 @@ def incidents(
         ),
     ] = TableFormat.table,
     records: RecordsOpt = None,
+    db: DbOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     type_: TypeOpt = None,
@@ -403,7 +424,7 @@ def incidents(
 
       geo incidents --country IR --since 2024-01 --format json
     """
-    gdf, text = _selection(records, since, until, type_, actor, country)
+    gdf, text = _selection(records, db, since, until, type_, actor, country)
     if fmt is TableFormat.table:
         _print_incidents(gdf, text)
     else:
@@ -417,6 +438,7 @@ def map_(
         "maps/incidents.html"
     ),
     records: RecordsOpt = None,
+    db: DbOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     type_: TypeOpt = None,
@@ -439,7 +461,7 @@ def map_(
     """
     from geo import api, io
 
-    gdf, text = _selection(records, since, until, type_, actor, country)
+    gdf, text = _selection(records, db, since, until, type_, actor, country)
     html = api.map_html(gdf, subtitle=text)
     io.write_text_atomic(output, html)
     typer.echo(f"Wrote {output} ({text}).")
@@ -474,6 +496,7 @@ def near(
         NearFormat, typer.Option("--format", "-f", help="table, json (one object per line), csv or geojson.")
     ] = NearFormat.table,
     records: RecordsOpt = None,
+    db: DbOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     type_: TypeOpt = None,
@@ -500,7 +523,7 @@ def near(
     from geo import api
 
     centre = api.centre_of(where, context)
-    gdf, text = _selection(records, since, until, type_, actor, country)
+    gdf, text = _selection(records, db, since, until, type_, actor, country)
     found = api.incidents_near(gdf, centre.lat, centre.lon, radius_km)
     summary = f"{len(found)} incidents within {radius_km:g} km of {centre.label} ({text})"
     if fmt is NearFormat.table:
@@ -533,6 +556,7 @@ def export(
         ),
     ] = None,
     records: RecordsOpt = None,
+    db: DbOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     type_: TypeOpt = None,
@@ -554,7 +578,7 @@ def export(
     from geo import api
 
     chosen = fmt.value if fmt else _format_from_suffix(output)
-    gdf, text = _selection(records, since, until, type_, actor, country)
+    gdf, text = _selection(records, db, since, until, type_, actor, country)
     n = api.export_incidents(gdf, chosen, output, stdout=sys.stdout)
     _note(f"Exported {n} incidents as {chosen}" + (f" to {output}" if output else "") + f" ({text}).")
 
@@ -576,6 +600,243 @@ def _format_from_suffix(output: Path | None) -> Literal["geojson", "csv", "gpkg"
     if suffix == ".gpkg":
         return "gpkg"
     return "geojson"
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article files (plain text or HTML), folders (read recursively) or glob patterns such as 'news/*.html'."
+        ),
+    ],
+    db: DbOpt = None,
+    fmt: Annotated[
+        TableFormat,
+        typer.Option("--format", "-f", help="table: a summary for people; json: the summary as one object."),
+    ] = TableFormat.table,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="Show a progress bar (default: when the terminal shows it)."
+        ),
+    ] = None,
+) -> None:
+    """Read news reports and store the incidents they report, each fact tied to its sentence.
+
+    Each article is read (sentences, places, dates, counts, actors), its incidents are
+    merged with those already stored when they are the same event (compatible date,
+    the same or a nearby place, the same kind of event and perpetrator), and the whole
+    article is stored in one transaction: a crash leaves the store as it was, and an
+    article already stored (same text) changes nothing. A folder may hold an
+    articles.jsonl giving each article's title, publisher, date and URL.
+
+    Files that are empty, binary, not UTF-8, larger than 5 MB or without text are
+    refused, each with its reason; the others are still read. Exit code 1 when any
+    file was refused.
+
+    Examples:
+
+      geo ingest seeds/
+
+      geo ingest 'reports/**/*.html' --db my-store.sqlite
+    """
+    from geo import ingest as ingest_mod
+    from geo.config import Settings
+    from geo.extract import ArticleInput, Extractor
+    from geo.store import Store
+
+    settings = Settings.from_env(db=db)
+    files, refused = ingest_mod.discover(paths)
+    meta = ingest_mod.metadata_for(files)
+    extractor = Extractor()
+    entries = extractor.resolver.gazetteer.by_id
+    summary: dict[str, Any] = {
+        "store": str(settings.db_path), "files": len(files) + len(refused), "articles_new": 0,
+        "articles_already_stored": 0, "incidents_new": 0, "incidents_merged": 0, "unresolved_places": [],
+        "refused": [{"path": str(r.path), "reason": r.reason} for r in refused],
+    }  # fmt: skip
+    show = sys.stderr.isatty() if progress is None else progress
+    with Store(settings.db_path) as store, _progress(len(files), show) as advance:
+        for f in files:
+            art = ingest_mod.read(f, meta[f.parent])
+            advance()
+            if not isinstance(art, ArticleInput):
+                summary["refused"].append({"path": str(art.path), "reason": art.reason})
+                continue
+            sha = ingest_mod.sha256(art.text)
+            if store.has_text(sha):
+                summary["articles_already_stored"] += 1
+                continue
+            result = store.ingest(art, extractor.extract(art), entries, sha=sha, path=str(f))
+            if result.status == "duplicate":
+                summary["articles_already_stored"] += 1
+                continue
+            summary["articles_new"] += 1
+            summary["incidents_new"] += result.new_incidents
+            summary["incidents_merged"] += result.merged
+            summary["unresolved_places"].extend(
+                {"place": p, "article": result.article_id} for p in result.unresolved
+            )
+        articles, incidents_total = store.count()
+    summary["store_articles"], summary["store_incidents"] = articles, incidents_total
+    if fmt is TableFormat.json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        _print_ingest_summary(summary)
+    if summary["refused"]:
+        raise typer.Exit(1)
+
+
+def _print_ingest_summary(s: dict[str, Any]) -> None:
+    typer.echo(
+        f"Read {s['files']} files: {s['articles_new']} new articles, {s['articles_already_stored']} already stored, "
+        f"{len(s['refused'])} refused."
+    )
+    typer.echo(
+        f"Incidents: {s['incidents_new']} new, {s['incidents_merged']} reports merged into known incidents."
+    )
+    typer.echo(
+        f"The store {s['store']} now holds {s['store_articles']} articles and {s['store_incidents']} incidents."
+    )
+    if s["unresolved_places"]:
+        typer.echo("Places that did not resolve (the incident is kept, unlocated):")
+        for u in s["unresolved_places"]:
+            typer.echo(f"  {u['place']!r} in {u['article']}")
+    if s["refused"]:
+        typer.echo("Refused:", err=True)
+        for r in s["refused"]:
+            typer.echo(f"  {r['path']}: {r['reason']}", err=True)
+
+
+class _Noop:
+    def __enter__(self) -> Any:
+        return lambda: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(total: int, show: bool) -> Any:
+    if not show or total < 2:
+        return _Noop()
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    @contextmanager
+    def bar() -> Iterator[Any]:
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            transient=True,
+        ) as p:  # fmt: skip
+            task = p.add_task("Reading articles", total=total)
+            yield lambda: p.advance(task)
+
+    return bar()
+
+
+@app.command()
+def evaluate(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Labelled folders: article texts, articles.jsonl and the hand-made incidents.jsonl (default: the bundled seeds)."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 unless every labelled incident is found, right in every field, and nothing spurious.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table, or json (one object per folder).")
+    ] = TableFormat.table,
+) -> None:
+    """Compare the incidents read from labelled articles with the hand-curated ones.
+
+    The articles are read exactly as geo ingest reads them (nothing is stored). Each
+    labelled incident is paired with the closest extracted one; for found pairs the place
+    (within 15 km), date, fatalities (best/low/high), perpetrator and attribution, and
+    event type are checked. Spurious incidents are extracted ones no label matches.
+
+    Examples:
+
+      geo evaluate
+
+      geo evaluate seeds tests/data/reports --strict
+    """
+    from geo import io
+    from geo.evaluate import evaluate as run_evaluation
+
+    targets = folders or [io.data_path("seeds")]
+    all_perfect = True
+    for folder in targets:
+        ev = run_evaluation(folder)
+        all_perfect &= ev.perfect
+        if fmt is TableFormat.json:
+            typer.echo(json.dumps(_evaluation_dict(folder, ev), ensure_ascii=False))
+        else:
+            _print_evaluation(folder, ev)
+    if strict and not all_perfect:
+        raise typer.Exit(1)
+
+
+def _evaluation_dict(folder: Path, ev: Any) -> dict[str, Any]:
+    return {
+        "folder": str(folder),
+        "labelled": len(ev.pairs),
+        "found": ev.found,
+        "missed": ev.missed,
+        "spurious": len(ev.spurious),
+        "fields": {k: {"right": r, "of": n} for k, (r, n) in ev.field_scores().items()},
+        "pairs": [
+            {
+                "label": p.gold["id"],
+                "found": p.found["id"] if p.found else None,
+                "checks": p.checks,
+                "km": p.km,
+            }
+            for p in ev.pairs
+        ],
+        "spurious_incidents": [s["id"] for s in ev.spurious],
+    }
+
+
+def _print_evaluation(folder: Path, ev: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    table = Table(
+        title=f"{folder}: {ev.found} of {len(ev.pairs)} labelled incidents found, {ev.missed} missed, {len(ev.spurious)} spurious",
+        title_justify="left",
+    )
+    for col in ("labelled incident", "found as", "place ≤15 km", "date", "fatalities", "actor", "type"):
+        table.add_column(col)
+    mark = {True: "✓", False: "✗"}
+    for p in ev.pairs:
+        if p.found is None:
+            table.add_row(p.gold["id"], "MISSED", "", "", "", "", "")
+            continue
+        c = p.checks
+        place = mark[c["place"]] + (f" {p.km:.1f} km" if p.km is not None else "")
+        table.add_row(
+            p.gold["id"],
+            p.found["id"],
+            place,
+            mark[c["date"]],
+            mark[c["fatalities"]],
+            mark[c["actor"]],
+            mark[c["type"]],
+        )
+    for sp in ev.spurious:
+        table.add_row("(no label)", f"SPURIOUS {sp['id']}", "", "", "", "", "")
+    console.print(table)
+    scores = ", ".join(f"{k} {r}/{n}" for k, (r, n) in ev.field_scores().items())
+    console.print(f"Right among the found: {scores}", highlight=False)
 
 
 @gazetteer_app.command("check")

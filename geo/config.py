@@ -17,6 +17,8 @@ variable                    meaning (default)
 ``GEO_USER_AGENT``          identifies us to the service (``geo-border-mapper/<version>``)
 ``GEO_MIN_DELAY``           seconds between two requests to the service (``1.0``)
 ``GEO_TIMEOUT``             seconds to wait for one answer (``10``)
+``GEO_DB``                  the incident store, a SQLite file (the user data
+                            folder, e.g. ``~/.local/share/geo/geo.sqlite``)
 ==========================  ===================================================
 """
 
@@ -80,6 +82,13 @@ class Settings:
     user_agent: str = DEFAULT_USER_AGENT
     min_delay_s: float = 1.0
     timeout_s: float = 10.0
+    db: Path | None = None
+
+    @property
+    def db_path(self) -> Path:
+        from geo.store import default_path
+
+        return self.db if self.db is not None else default_path()
 
     @property
     def cache_path(self) -> Path:
@@ -111,6 +120,7 @@ class Settings:
             user_agent=env.get("GEO_USER_AGENT") or DEFAULT_USER_AGENT,
             min_delay_s=_float(env, "GEO_MIN_DELAY", 1.0, minimum=0.0),
             timeout_s=_float(env, "GEO_TIMEOUT", 10.0, minimum=0.1),
+            db=Path(env["GEO_DB"]) if env.get("GEO_DB") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings

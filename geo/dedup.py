@@ -79,7 +79,9 @@ def _place(entries: Mapping[str, Entry], c: Candidate) -> Entry | None:
 
 
 def _undated_fits(undated: Candidate, dated: Candidate) -> bool:
-    if undated.article_date is None or dated.date is None:
+    if undated.article_date is None:
+        return False  # neither the report nor its article says when: no ground to call it the same event
+    if dated.date is None:
         return True
     art = date_span(*undated.article_date)
     ev = date_span(*dated.date)

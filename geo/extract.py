@@ -149,6 +149,72 @@ _BORDER_REGION = re.compile(
 _ROAD = re.compile(
     r"(?P<a>[A-Z][\w’'-]*?)\s*[-–]\s*(?P<b>[A-Z][\w’'-]*)\s+(?:road|highway|motorway|route|railway|railway\s+line)\b"
 )
+_NAMED_PLACE = re.compile(
+    r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?P<name>[A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,}){0,2})"
+    r"(?:\s+(?:area|region|village|town|city|district|tehsil|county|valley))?"
+)
+_NOT_NAMES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "An",
+        "A",
+        "Iran",
+        "Iranian",
+        "Pakistan",
+        "Pakistani",
+        "Afghanistan",
+        "Afghan",
+        "Islamic",
+        "Baloch",
+        "Balochi",
+        "Sunni",
+        "Shia",
+        "Muslim",
+        "Muslims",
+        "Government",
+        "Ministry",
+        "Parliament",
+        "Security",
+        "Army",
+        "Police",
+        "Revolutionary",
+        "Guards",
+        "Corps",
+        "Frontier",
+        "Corps",
+        "Taliban",
+        "Daesh",
+        "State",
+    ]
+)
 _ANAPHOR_PLACE = re.compile(
     r"\b(?:in|at|near)\s+the\s+(?P<kind>city|town|village|port city|border town)\b(?!\s+of\b)", re.I
 )
@@ -311,6 +377,8 @@ class Mention:
     summary: bool = False
     plural: bool = False
     state: str | None = None  # ISO code of a state that carried out strikes
+    abroad: bool = False  # names a place far from the zone (and none in it)
+    unresolved: list[str] = field(default_factory=list)
     border_side: str | None = None  # ISO code of the country whose border is named
     border_text: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -543,6 +611,8 @@ class Extractor:
         self._read_date(s, m, ref, hits)
         self._read_counts(m)
         self._read_actors(s, m, actors_here, last_group)
+        if m.abroad and not (m.sites or m.broad):
+            return None  # an event far from the zone ("the strikes in Gaza")
         claimed = m.perpetrator is not None and m.attribution == "claimed"
         if summary_like and not (claimed or (m.date and m.date.precision == "day")):
             return None
@@ -619,6 +689,7 @@ class Extractor:
             if p.entry.kind == "province" and not p.locative and not named_as_province:
                 continue  # "Balochistan's independence", "Sistan-Baluchestan police": not where it happened
             candidates.append(p)
+        candidates.extend(self._other_places(article, s, hits, m))
         fine = [p for p in candidates if p.rank <= 3]
         coarse = [p for p in candidates if p.rank > 3]
         if fine:
@@ -685,6 +756,48 @@ class Extractor:
             if entry is not None:
                 start = s.start + cm.start()
                 m.broad.append(PlaceHit(entry, start, s.start + cm.end(), cm.group(0), True))
+
+    def _other_places(
+        self,
+        article: ArticleInput,
+        s: Sentence,
+        hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]],
+        m: Mention,
+    ) -> list[PlaceHit]:
+        """Names after "in"/"at"/"near" that the gazetteer lacks: looked up offline in GeoNames.
+
+        Inside the zone they become places (from GeoNames, precision 1); far away ("in
+        Gaza") they mark the event as abroad; unknown they are reported as unresolved.
+        """
+        from geo.geocoders.base import zone_prior
+
+        out: list[PlaceHit] = []
+        covered = [(h[0], h[1]) for h in hits]
+        for nm in _NAMED_PLACE.finditer(s.text):
+            start, end = s.start + nm.start("name"), s.start + nm.end("name")
+            name = nm.group("name")
+            if any(a < end and start < b for a, b in covered) or set(name.split()) & _NOT_NAMES:
+                continue
+            result = self.resolver.resolve(name, s.text)
+            if result.best is None:
+                m.unresolved.append(name)
+                continue
+            place = result.best.place
+            if place.source == "gazetteer":
+                continue  # already seen by the automaton
+            if zone_prior(place) < 0.4:
+                m.abroad = True
+                continue
+            entry = Entry(
+                id=place.source_ref or f"geonames:{name}", name=place.name, variants=(), local_name=None,
+                kind="town", country=place.country or "", admin1=place.admin1, admin2=None, seat=None,
+                lat=place.lat, lon=place.lon, population=None, source=place.source_ref or "geonames", note=None,
+            )  # fmt: skip
+            out.append(PlaceHit(entry, start, end, article.text[start:end], True))
+            m.notes.append(
+                f"{name!r} is not in the curated gazetteer: located from {place.source_ref or 'GeoNames'}"
+            )
+        return out
 
     @staticmethod
     def _road(a: PlaceHit, b: PlaceHit, start: int, end: int, written: str) -> PlaceHit:
@@ -940,6 +1053,17 @@ class Extractor:
                 rec.update(place_id=None, lat=site.entry.lat, lon=site.entry.lon, location_precision=5)
                 rec["place_context"] = (
                     f"on the {site.entry.name}: the midpoint of its two towns (a line, precision 5)"
+                )
+            elif site is not None and site.entry.id.startswith("geonames:"):
+                rec.update(place_id=None, lat=site.entry.lat, lon=site.entry.lon, location_precision=1)
+                rec["place_context"] = (
+                    f"not in the curated gazetteer; {site.entry.name} from GeoNames ({site.entry.id})"
+                )
+            unresolved = [u for mm in body for u in mm.unresolved]
+            if rec["place_id"] is None and rec.get("lat") is None and unresolved:
+                rec["place_text"] = unresolved[0]
+                rec["place_context"] = (
+                    f"{unresolved[0]!r} is in neither the gazetteer nor GeoNames: unlocated"
                 )
             if rec["place_text"] is None and rec["place_id"] is None:
                 rec["place_text"] = "(no place named)"

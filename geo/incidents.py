@@ -84,3 +84,25 @@ def from_records(records: Sequence[Record], resolver: Resolver | None = None) ->
 def load(records_path: Path | None = None, *, settings: Settings | None = None) -> list[Incident]:
     """The incidents of a records file (the bundled seed records by default), located."""
     return from_records(records_mod.load(records_path), Resolver(settings))
+
+
+def from_store(db: Path, *, settings: Settings | None = None) -> list[Incident]:
+    """The incidents of a store, each record checked as a records file's would be."""
+    from geo.records import Article, parse_record
+    from geo.store import Store
+
+    with Store(db, create=False) as store:
+        articles: dict[str, Article] = {}
+        texts: dict[str, str] = {}
+        for a in store.articles():
+            articles[a["id"]] = Article(
+                id=a["id"], file=None, title=a["title"], publisher=a["publisher"],
+                publication_date=a["publication_date"], date_precision=a["date_precision"],
+                date_basis=None, url=a["url"],
+            )  # fmt: skip
+            texts[a["id"]] = a["text"]
+        recs = [
+            parse_record(obj, str(db), n, articles=articles, texts=texts)
+            for n, obj in enumerate(store.records(), 1)
+        ]
+    return from_records(recs, Resolver(settings))

@@ -168,7 +168,11 @@ class Store:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        unresolved = tuple(r["place_text"] for r in records if not r.get("place_id") and r.get("place_text"))
+        unresolved = tuple(
+            r["place_text"]
+            for r in records
+            if not r.get("place_id") and r.get("lat") is None and r.get("place_text")
+        )
         return IngestResult(article_id, "new", new, merged, unresolved)
 
     def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:

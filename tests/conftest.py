@@ -24,6 +24,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
         if name.startswith("GEO_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("GEO_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("GEO_DB", str(cache_dir / "no-store-here.sqlite"))  # never the user's own store
 
 
 @pytest.fixture(scope="session")

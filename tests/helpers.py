@@ -62,3 +62,59 @@ def write_records(
     path = folder / "incidents.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+TOWNS = [
+    ("Saravan", "Sistan and Baluchestan", "Iranian"),
+    ("Zahedan", "Sistan and Baluchestan", "Iranian"),
+    ("Chabahar", "Sistan and Baluchestan", "Iranian"),
+    ("Iranshahr", "Sistan and Baluchestan", "Iranian"),
+    ("Turbat", "Balochistan", "Pakistani"),
+    ("Panjgur", "Balochistan", "Pakistani"),
+    ("Gwadar", "Balochistan", "Pakistani"),
+    ("Quetta", "Balochistan", "Pakistani"),
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def synthetic_report(i: int) -> tuple[str, str]:
+    """A short, realistic-looking report of one attack (deterministic in ``i``): (file name, text)."""
+    town, province, adj = TOWNS[i % len(TOWNS)]
+    month = MONTHS[(i // len(TOWNS)) % 12]
+    day = 1 + (i * 7) % 27
+    year = 2015 + (i // 96) % 10
+    killed = 2 + i % 9
+    group = ["Jaish al-Adl", "the Baloch Liberation Army", "Jaish ul-Adl", "the BLF"][i % 4]
+    text = (
+        f"Gunmen attack security post in {town}\n\n"
+        f"{town}, {month} {day}, {year} - Gunmen attacked a security post in {town} in {province} province "
+        f"on {month} {day}, killing {killed} {adj} soldiers, officials said.\n\n"
+        f"Another {i % 4 + 1} soldiers were injured in the attack, a police official told reporters.\n\n"
+        f"{group} claimed responsibility for the attack in a statement.\n\n"
+        f"The foreign ministry condemned the attack and expressed condolences to the families of the victims.\n"
+    )
+    return f"synthetic-{i:05d}.txt", text
+
+
+def write_corpus(folder: Path, n: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + n):
+        name, text = synthetic_report(i)
+        p = folder / name
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths

@@ -1,0 +1,245 @@
+"""Extraction units: dates, counts, actors, locations — and what is not an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from geo.extract import ArticleInput, Extractor, reference_date, resolve_date
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def read(
+    ex: Extractor, text: str, date: str | None = "2024-04-04", precision: str | None = "day"
+) -> list[dict[str, Any]]:
+    return ex.extract(ArticleInput(id="t", text=text, publication_date=date, date_precision=precision))
+
+
+def one(ex: Extractor, text: str, **kw: Any) -> dict[str, Any]:
+    recs = read(ex, text, **kw)
+    assert len(recs) == 1, recs
+    return recs[0]
+
+
+# -- dates ----------------------------------------------------------------------------------------
+
+REF = (dt.date(2024, 4, 4), "day")  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "ref", "want"),
+    [
+        ("day", "Dec. 15", (dt.date(2023, 12, 19), "day"), ("2023-12-15", "day")),
+        ("day", "October 26", (dt.date(2024, 12, 31), "year"), ("2024-10-26", "day")),
+        ("day", "January 16", (dt.date(2024, 1, 31), "month"), ("2024-01-16", "day")),
+        ("day", "December 20", REF, ("2023-12-20", "day")),  # no year: the last one before the article
+        ("day", "3 March 2019", None, ("2019-03-03", "day")),
+        ("month", "in December 2023", REF, ("2023-12", "month")),
+        ("weekday", "on Thursday", REF, ("2024-04-04", "day")),
+        ("weekday", "on Monday", REF, ("2024-04-01", "day")),
+        ("weekday", "last Thursday", REF, ("2024-03-28", "day")),
+        ("relative", "overnight", REF, ("2024-04-04", "day")),
+        ("relative", "yesterday", REF, ("2024-04-03", "day")),
+        ("week", "last week", REF, ("2024-03-25", "week")),
+        ("day", "October 26", None, None),  # no year and no article date: cannot be fixed
+        ("weekday", "on Thursday", (dt.date(2024, 4, 30), "month"), None),  # article known only to the month
+    ],
+)
+def test_dates(kind: str, text: str, ref: Any, want: Any) -> None:
+    assert resolve_date(kind, text, ref) == want
+
+
+def test_reference_date_from_the_text() -> None:
+    art = ArticleInput(id="x", text=" date 2023-12-19 Pakistan on Monday reaffirmed ...")
+    assert reference_date(art) == (dt.date(2023, 12, 19), "day")
+    art = ArticleInput(id="x", text="Headline\nUpdated 04 April 2024\nBody")
+    assert reference_date(art) == (dt.date(2024, 4, 4), "day")
+    assert reference_date(ArticleInput(id="x", text="No date here.")) is None
+
+
+def test_reaction_day_is_not_the_event_day(ex: Extractor) -> None:
+    r = one(
+        ex, "The spokesperson on Thursday condemned the attack in Saravan that killed two police officers."
+    )
+    assert r["date"] is None  # Thursday is the day of the condemnation
+    r = one(
+        ex, "Pakistan condemned a terrorist attack in Saravan on April 1, which killed two police officers."
+    )
+    assert r["date"] == "2024-04-01"
+
+
+# -- counts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "attackers", "injured"),
+    [
+        ("Gunmen killed 11 police officers in Rask.", (11, 11, 11), None, None),
+        ("Gunmen killed at least five police officers in Rask.", (5, 5, None), None, None),
+        ("Ten Iranian police officers were killed in an ambush in Rask.", (10, 10, 10), None, None),
+        ("An ambush in Rask killed two soldiers and injured four others.", (2, 2, 2), None, 4),
+        (
+            "Fifteen militants who attacked the police station in Rask were killed by security forces.",
+            (None, None, None),
+            15,
+            None,
+        ),
+        ("The attack in Rask resulted in the deaths of 10 Iranian citizens.", (10, 10, 10), None, None),
+        ("Gunmen attacked a post in Rask and the death toll rose to 7.", (7, 7, 7), None, None),
+        ("An attack in Rask killed several policemen.", (None, None, None), None, None),
+    ],
+)
+def test_counts(
+    ex: Extractor, sentence: str, fatalities: tuple[Any, ...], attackers: Any, injured: Any
+) -> None:
+    r = one(ex, sentence)
+    f = r["fatalities"]
+    assert (f["best"], f["low"], f["high"]) == fatalities
+    assert r["attackers_killed"] == attackers
+    assert r["injured"] == injured
+
+
+# -- actors ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Jaish al-Adl", "Jaish ul-Adl", "Jaysh al-Adl", "Jaish-ul-Adl", "Jeish al-Adl", "Army of Justice"],
+)
+def test_actor_spellings(ex: Extractor, spelling: str) -> None:
+    r = one(
+        ex,
+        f"{spelling} claimed responsibility for the attack on a police station in Saravan that killed two officers.",
+    )
+    assert r["perpetrator"] == "Jaish al-Adl" and r["perpetrator_attribution"] == "claimed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "attribution"),
+    [
+        (
+            "The BLA claimed the attack in Turbat that killed four soldiers.",
+            "Baloch Liberation Army",
+            "claimed",
+        ),
+        (
+            "Officials blamed the Baloch Liberation Front for the attack in Turbat that killed four soldiers.",
+            "Baloch Liberation Front",
+            "blamed",
+        ),
+        (
+            "The attack in Turbat that killed four soldiers was carried out by the TTP, police said.",
+            "Tehrik-i-Taliban Pakistan",
+            "blamed",
+        ),
+        ("An attack by Jundallah in Zahedan killed four soldiers.", "Jundallah", "attributed"),
+    ],
+)
+def test_claimed_or_blamed(ex: Extractor, sentence: str, actor: str, attribution: str) -> None:
+    r = one(ex, sentence)
+    assert (r["perpetrator"], r["perpetrator_attribution"]) == (actor, attribution)
+
+
+def test_target_group_is_not_the_perpetrator(ex: Extractor) -> None:
+    r = one(ex, "On April 2, Iran launched drone and missile strikes on two bases of Jaish al-Adl.")
+    assert r["perpetrator"] == "Iran (state forces)"
+    assert r["event_type"] == "air_drone_strike"
+    assert r["place_id"] == "pk-pakistan"  # where the target group is based; the text names no place
+    assert "actor list" in r["place_context"]
+
+
+def test_the_group_refers_back(ex: Extractor) -> None:
+    text = (
+        "Jaish al-Adl was formed in 2012.\n"
+        "On April 1, the group attacked a police station in Saravan, killing two officers."
+    )
+    r = one(ex, text)
+    assert r["perpetrator"] == "Jaish al-Adl"
+
+
+# -- locations ------------------------------------------------------------------------------------
+
+
+def test_briefing_place_is_not_the_event_place(ex: Extractor) -> None:
+    r = one(
+        ex,
+        "Pakistan's foreign ministry condemned the attack on a police patrol in the Gowhar kuh region of Khash County, "
+        "which killed 10 Iranian citizens, during a press briefing in Islamabad.",
+    )
+    assert r["place_id"] == "ir-gohar-kuh"
+
+
+def test_in_the_city_refers_back(ex: Extractor) -> None:
+    text = (
+        "In March, an attack on a police station in the city of Rask killed two officers.\n"
+        "On April 2, another attack on a police station in the city killed one officer."
+    )
+    recs = read(ex, text)
+    assert {r["place_id"] for r in recs} == {"ir-rask"} and len(recs) == 2
+
+
+def test_two_named_sites_are_two_incidents(ex: Extractor) -> None:
+    recs = read(
+        ex, "Militants launched two separate overnight attacks in the Iranian towns of Chabahar and Rask."
+    )
+    assert sorted(r["place_id"] for r in recs) == ["ir-chabahar", "ir-rask"]
+    assert all(r["date"] == "2024-04-04" for r in recs)
+
+
+def test_ambiguous_name_is_decided_by_the_sentence(ex: Extractor) -> None:
+    r = one(
+        ex,
+        "Gunmen attacked a border post in Taftan, a town in Chagai district of Balochistan, killing two soldiers.",
+    )
+    assert r["place_id"] == "pk-taftan"
+    r = one(
+        ex,
+        "Gunmen attacked police in Taftan County in Iran's Sistan and Baluchestan province, killing two officers.",
+    )
+    assert r["place_id"] == "ir-taftan-county"
+
+
+def test_road_between_two_towns_is_a_line(ex: Extractor) -> None:
+    r = one(ex, "A suicide car bombing on a bus on the Khash-Zahedan road killed 27 Revolutionary Guards.")
+    assert r["place_id"] is None and r["location_precision"] == 5
+    assert 28.2 < r["lat"] < 29.5 and r["event_type"] == "suicide_bomb"
+
+
+def test_border_strip_from_the_other_side(ex: Extractor) -> None:
+    r = one(
+        ex,
+        "On April 1, Pakistan carried out strikes against militant hideouts in regions close to Iran's border.",
+    )
+    assert r["place_id"] == "ir-pakistan-border-region"
+
+
+# -- what is not an event -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan strongly condemned terrorism and expressed solidarity with Iran.",  # a condemnation
+        "The two foreign ministers met in Islamabad on Monday to discuss border security.",  # a meeting
+        "This handout photo provided by the army on October 18 shows soldiers taking part in a drill in Zahedan.",  # caption
+        "Militants have targeted the border in recent years, and the two countries have exchanged accusations.",  # background
+        "The minister condemned the Israeli strikes in Gaza that killed 20 people.",  # outside the zone
+        "Read More:\nIranians observe funeral of martyrs of Taftan terrorist attack",  # a teaser of another article
+    ],
+)
+def test_not_events(ex: Extractor, text: str) -> None:
+    assert read(ex, text) == []
+
+
+def test_quotes_are_verbatim_with_offsets(ex: Extractor) -> None:
+    text = "Intro line.\n\nOn April 1, gunmen killed two police officers in Saravan, officials said.\n"
+    (r,) = read(ex, text)
+    (q,) = r["sources"][0]["quotes"]
+    assert text[q["start"] : q["end"]] == q["text"]
+    assert q["text"].startswith("On April 1, gunmen killed")

@@ -1,0 +1,156 @@
+"""The store: idempotent, crash-safe (a process really killed mid-ingest), and safe under two ingests at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from geo import io
+from geo.store import Store
+from tests.helpers import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ingest_cmd(db: Path, *paths: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "geo",
+        "ingest",
+        *map(str, paths),
+        "--db",
+        str(db),
+        "--no-progress",
+        "--format",
+        "json",
+    ]
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    con = sqlite3.connect(db)
+    try:
+        a = con.execute("SELECT count(*) FROM article").fetchone()[0]
+        i = con.execute("SELECT count(*) FROM incident").fetchone()[0]
+        c = con.execute("SELECT count(*) FROM candidate").fetchone()[0]
+        return a, i, c
+    finally:
+        con.close()
+
+
+def assert_consistent(db: Path) -> None:
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # No half article: every stored article has its candidates, every candidate its incident.
+        orphans = con.execute(
+            "SELECT count(*) FROM article a WHERE NOT EXISTS (SELECT 1 FROM candidate c WHERE c.article_id = a.id)"
+        ).fetchone()[0]
+        assert orphans == 0
+        dangling = con.execute(
+            "SELECT count(*) FROM candidate c WHERE NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = c.incident_id)"
+        ).fetchone()[0]
+        assert dangling == 0
+        empty = con.execute(
+            "SELECT count(*) FROM incident i WHERE NOT EXISTS (SELECT 1 FROM candidate c WHERE c.incident_id = i.id)"
+        ).fetchone()[0]
+        assert empty == 0
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, 240)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def clean_counts(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, int, int]:
+    db = tmp_path_factory.mktemp("clean") / "clean.sqlite"
+    subprocess.run(ingest_cmd(db, corpus), env=env(), check=True, capture_output=True, timeout=300)
+    return counts(db)
+
+
+def test_reingest_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    seeds = io.data_path("seeds")
+    first = subprocess.run(
+        ingest_cmd(db, seeds), env=env(), capture_output=True, text=True, timeout=120, check=True
+    )
+    before = counts(db)
+    with sqlite3.connect(db) as con:
+        records_before = con.execute("SELECT id, record FROM incident ORDER BY id").fetchall()
+    second = subprocess.run(
+        ingest_cmd(db, seeds), env=env(), capture_output=True, text=True, timeout=120, check=True
+    )
+    assert '"articles_new": 5' in first.stdout and '"articles_already_stored": 5' in second.stdout
+    assert counts(db) == before == (5, 7, 9)
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT id, record FROM incident ORDER BY id").fetchall() == records_before
+
+
+def test_killed_mid_ingest_leaves_a_consistent_store(
+    corpus: Path, clean_counts: tuple[int, int, int], tmp_path: Path
+) -> None:
+    db = tmp_path / "k.sqlite"
+    proc = subprocess.Popen(
+        ingest_cmd(db, corpus), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if db.exists():
+                try:
+                    if counts(db)[0] >= 30:
+                        break
+                except sqlite3.OperationalError:
+                    pass
+            if proc.poll() is not None:
+                pytest.fail("the ingest finished before it could be killed")
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    stored = counts(db)
+    assert 30 <= stored[0] < clean_counts[0]
+    assert_consistent(db)
+    # Picking up where it stopped gives the same store as an ingest that never stopped.
+    subprocess.run(ingest_cmd(db, corpus), env=env(), check=True, capture_output=True, timeout=300)
+    assert counts(db) == clean_counts
+    assert_consistent(db)
+
+
+def test_two_ingests_at_once(corpus: Path, clean_counts: tuple[int, int, int], tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    procs = [
+        subprocess.Popen(ingest_cmd(db, corpus), env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for p in procs:
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    assert counts(db) == clean_counts  # every article once, every incident once
+    assert_consistent(db)
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    from geo.errors import GeoError
+
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(GeoError, match="not a geo store"):
+        Store(junk)
