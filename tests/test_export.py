@@ -114,3 +114,13 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         api.export_incidents(api.load_incidents(), "geojson", path)
     assert path.read_text() == "old content"
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "out.geojson"
+    api.export_incidents(api.load_incidents(), "geojson", path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
