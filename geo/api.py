@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from geo.config import Settings
 from geo.errors import GeoError, UnknownPlaceError
@@ -73,18 +73,22 @@ def incidents_near(gdf: gpd.GeoDataFrame, lat: float, lon: float, radius_km: flo
     return near(gdf, lat, lon, radius_km)
 
 
-def render_map(gdf: gpd.GeoDataFrame, *, subtitle: str | None = None) -> folium.Map:
+def render_map(
+    gdf: gpd.GeoDataFrame, *, subtitle: str | None = None, query: dict[str, Any] | None = None
+) -> folium.Map:
     """See :func:`geo.render.render_map`."""
     from geo.render import render_map as _render
 
-    return _render(gdf, subtitle=subtitle)
+    return _render(gdf, subtitle=subtitle, query=query)
 
 
-def map_html(gdf: gpd.GeoDataFrame, *, subtitle: str | None = None) -> str:
+def map_html(
+    gdf: gpd.GeoDataFrame, *, subtitle: str | None = None, query: dict[str, Any] | None = None
+) -> str:
     """The map as a self-contained HTML page (same input, same bytes)."""
     from geo.render import to_html
 
-    return to_html(render_map(gdf, subtitle=subtitle))
+    return to_html(render_map(gdf, subtitle=subtitle, query=query))
 
 
 def export_incidents(

@@ -52,3 +52,17 @@ def border_vertices() -> tuple[tuple[float, float], ...]:
     """(lat, lon) vertices of the border line, ~3.7 km apart on average."""
     coords = border()["features"][0]["geometry"]["coordinates"]
     return tuple((float(lat), float(lon)) for lon, lat in coords)
+
+
+@cache
+def labels() -> list[list[Any]]:
+    """[name, lat, lon] of a point inside each country and province, for map labels."""
+    from shapely.geometry import shape
+
+    out: list[list[Any]] = []
+    for f in zone()["features"]:
+        props = f["properties"]
+        point = shape(f["geometry"]).representative_point()
+        name = props["name"].upper() if props.get("level") == 0 else props["name"]
+        out.append([name, round(point.y, 4), round(point.x, 4)])
+    return out

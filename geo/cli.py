@@ -495,6 +495,13 @@ def near(
     fmt: Annotated[
         NearFormat, typer.Option("--format", "-f", help="table, json (one object per line), csv or geojson.")
     ] = NearFormat.table,
+    map_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Also draw the query on an HTML map: the centre, the radius circle and the incidents found.",
+        ),
+    ] = None,
     records: RecordsOpt = None,
     db: DbOpt = None,
     since: SinceOpt = None,
@@ -519,6 +526,8 @@ def near(
       geo near Rask --radius-km 50
 
       geo near 26.237,61.399 -r 25 --format geojson > near-rask.geojson
+
+      geo near Rask -r 50 --map maps/near-rask.html
     """
     from geo import api
 
@@ -526,6 +535,12 @@ def near(
     gdf, text = _selection(records, db, since, until, type_, actor, country)
     found = api.incidents_near(gdf, centre.lat, centre.lon, radius_km)
     summary = f"{len(found)} incidents within {radius_km:g} km of {centre.label} ({text})"
+    if map_path is not None:
+        from geo import io
+
+        query = {"lat": centre.lat, "lon": centre.lon, "radius_km": radius_km, "label": centre.label}
+        io.write_text_atomic(map_path, api.map_html(found, subtitle=summary, query=query))
+        _note(f"Wrote {map_path}.")
     if fmt is NearFormat.table:
         precise = found[~found["coarse"]]
         coarse = found[found["coarse"]]

@@ -1,7 +1,9 @@
-"""The map: drawn in a real headless browser, every incident accounted for, article text inert."""
+"""The map in a real headless browser: every incident accounted for, popups, filters, layers, escaping."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ import pytest
 
 from geo import api
 from geo.render import json_for_script
-from tests.browser import browser, open_page, unexpected_requests  # noqa: F401  (fixture)
+from tests.browser import Visit, browser, open_page, unexpected_requests  # noqa: F401  (fixture)
 from tests.helpers import record, write_records
 
 EVIL = (
@@ -18,10 +20,29 @@ EVIL = (
 )
 
 
-def write_map(tmp_path: Path, gdf: Any, name: str = "map.html") -> Path:
+def write_map(tmp_path: Path, gdf: Any, name: str = "map.html", **kw: Any) -> Path:
     path = tmp_path / name
-    path.write_text(api.map_html(gdf), encoding="utf-8")
+    path.write_text(api.map_html(gdf, **kw), encoding="utf-8")
     return path
+
+
+def counts(v: Visit) -> dict[str, Any]:
+    result: dict[str, Any] = v.page.evaluate("window.geoIncidentCounts")
+    return result
+
+
+def click_at(v: Visit, lat: float, lon: float) -> None:
+    xy = v.page.evaluate(
+        "([lat, lon]) => { const p = window.geoMapState.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    v.page.mouse.click(xy[0], xy[1])
+
+
+def artifacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("GEO_TEST_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def test_json_for_script_cannot_close_the_element() -> None:
@@ -29,47 +50,126 @@ def test_json_for_script_cannot_close_the_element() -> None:
     assert "</" not in text and "<!--" not in text and "&" not in text and "\u2028" not in text
 
 
-def test_same_input_same_bytes(tmp_path: Path) -> None:
+def test_same_input_same_bytes() -> None:
     gdf = api.load_incidents()
     assert api.map_html(gdf) == api.map_html(gdf)
 
 
 def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     gdf = api.load_incidents()
-    visit = open_page(browser, write_map(tmp_path, gdf))
-    assert visit.errors == []
-    assert unexpected_requests(visit) == []
-    assert any("leaflet.js" in u for u in visit.served)
-    counts = visit.page.evaluate("window.geoIncidentCounts")
-    assert counts["total"] == len(gdf) == 7
-    assert counts["drawn"] + counts["listed"] == 7
-    assert counts["listed"] == 1  # the strike known only to a country
-    summary = visit.page.inner_text(".geo-summary")
-    assert "7 incidents" in summary and "2023-12-15 to 2024-10-26" in summary
-    legend = visit.page.inner_text(".geo-legend")
+    v = open_page(browser, write_map(tmp_path, gdf))
+    assert v.errors == []
+    assert unexpected_requests(v) == []
+    assert {u.rsplit("/", 1)[-1] for u in v.served} >= {
+        "leaflet.js",
+        "supercluster.min.js",
+        "leaflet-heat.js",
+    }
+    c = counts(v)
+    assert c["total"] == c["visible"] == 7
+    assert c["drawn"] + c["listed"] == 7  # every incident drawn (in a cluster or not) or listed
+    assert c["listed"] == 1 and c["strips"] == 1  # the strike known only to a country; the border band
+    summary = v.page.inner_text(".geo-summary")
+    assert "7 of 7 incidents, 2023-12-15 to 2024-10-26" in summary
+    assert "22 deaths" in summary and "IR 6 · PK 1" in summary
+    legend = v.page.inner_text(".geo-legend")
     assert "Armed clash" in legend and "Air or drone strike" in legend
-    visit.page.screenshot(path=str(tmp_path / "seed-map.png"))
+    assert "Sistan and Baluchestan" in v.page.inner_text(".leaflet-marker-pane")  # province labels
+    v.page.screenshot(path=str(artifacts(tmp_path) / "seed-map.png"))
+
+
+def test_cluster_opens_into_its_incidents(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    v = open_page(browser, write_map(tmp_path, api.load_incidents()))
+    assert counts(v)["clusters"] == 1  # the three attacks at Rask
+    click_at(v, 26.23682, 61.39901)
+    v.page.wait_for_selector(".geo-popup-group")
+    text = v.page.inner_text(".geo-popup-group")
+    assert "3 incidents at this place" in text
+    for day in ("15 Dec 2023", "10 Jan 2024", "4 Apr 2024"):
+        assert day in text
 
 
 def test_popup_shows_date_place_and_quote(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     gdf = api.load_incidents()
-    only = gdf[gdf["id"] == "seed-2024-10-26-gohar-kuh"]
-    visit = open_page(browser, write_map(tmp_path, only))
-    page = visit.page
-    # The dot at the centre of the uncertainty circle opens the popup.
-    point = page.evaluate(
-        "(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
-        " const p = m.latLngToContainerPoint([28.355, 60.47333]); return [p.x, p.y]; })()"
-    )
-    page.mouse.click(point[0], point[1])
-    page.wait_for_selector(".geo-popup")
-    text = page.inner_text(".geo-popup")
+    v = open_page(browser, write_map(tmp_path, gdf[gdf["id"] == "seed-2024-10-26-gohar-kuh"]))
+    click_at(v, 28.355, 60.47333)
+    v.page.wait_for_selector(".geo-popup")
+    text = v.page.inner_text(".geo-popup")
     assert "26 Oct 2024" in text
     assert "Taftan County’s Gohar Kuh district" in text
     assert "Gohar Kuh, Taftan, Sistan and Baluchestan, IR" in text
-    assert "3 – second-order division" in text
+    assert "3 – second-order division" in text and "±60 km" in text
     assert "Jaish al-Adl (claimed)" in text
     assert "ten Iranian border guards were killed" in text
+
+
+def test_time_filter_hides_incidents_and_the_summary_follows(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    v = open_page(browser, write_map(tmp_path, api.load_incidents()))
+    v.page.fill(".geo-from", "2024-01-01")
+    v.page.dispatch_event(".geo-from", "change")
+    v.page.fill(".geo-to", "2024-01-31")
+    v.page.dispatch_event(".geo-to", "change")
+    c = counts(v)
+    assert c["visible"] == 3  # 10, 16 and 17 January 2024
+    assert c["drawn"] + c["listed"] == 3
+    summary = v.page.inner_text(".geo-summary")
+    assert "3 of 7 incidents, 2024-01-10 to 2024-01-17" in summary
+    assert "1 deaths" in summary and "dates 2024-01-01 to 2024-01-31" in summary
+    v.page.click("text=all dates")
+    assert counts(v)["visible"] == 7
+
+
+def test_toggling_a_type_hides_its_markers(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    v = open_page(browser, write_map(tmp_path, api.load_incidents()))
+    v.page.uncheck("input[data-type=armed_clash]")
+    c = counts(v)
+    assert c["byType"] == {"air_drone_strike": 2}
+    assert c["points"] == 0 and c["clusters"] == 0  # every drawn point was an armed clash
+    assert "hidden: Armed clash" in v.page.inner_text(".geo-summary")
+    v.page.check("input[data-type=armed_clash]")
+    # Filters work together: a time range and a hidden type.
+    v.page.fill(".geo-from", "2024-04-01")
+    v.page.dispatch_event(".geo-from", "change")
+    assert counts(v)["visible"] == 3
+    v.page.uncheck("input[data-type=armed_clash]")
+    assert counts(v)["visible"] == 0
+
+
+def test_heat_layer_and_colour_switch(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    v = open_page(browser, write_map(tmp_path, api.load_incidents()))
+    v.page.check(".geo-heat")
+    assert v.page.locator(".leaflet-heatmap-layer").count() == 1
+    v.page.check("input[name=geo-colour][value=actor]")
+    assert "Jaish al-Adl" in v.page.inner_text(".geo-legend")
+    assert v.errors == []
+
+
+def test_search_box_finds_a_gazetteer_place(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    v = open_page(browser, write_map(tmp_path, api.load_incidents()))
+    v.page.fill(".geo-search input", "Gowhar Kuh")
+    v.page.dispatch_event(".geo-search input", "change")
+    centre = v.page.evaluate(
+        "(() => { const c = window.geoMapState.map.getCenter(); return [c.lat, c.lng]; })()"
+    )
+    assert abs(centre[0] - 28.355) < 0.01 and abs(centre[1] - 60.47333) < 0.01
+    assert "Gohar Kuh (subdistrict)" in v.page.inner_text(".leaflet-popup-content")
+
+
+def test_near_map_draws_the_query(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+
+    out = tmp_path / "near.html"
+    r = CliRunner().invoke(app, ["near", "Rask", "--radius-km", "50", "--map", str(out)])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(re.search(r'id="geo-incidents">(.*?)</script>', out.read_text(), re.S).group(1))  # type: ignore[union-attr]
+    assert data["query"]["radius_km"] == 50 and data["n"] == 4
+    v = open_page(browser, out)
+    assert v.errors == []
+    zoom = v.page.evaluate("window.geoMapState.map.getZoom()")
+    assert zoom >= 8  # framed on the 50 km circle, not the whole zone
+    assert counts(v)["total"] == 4
 
 
 def test_article_text_is_inert(browser: Any, tmp_path: Path) -> None:  # noqa: F811
@@ -78,62 +178,30 @@ def test_article_text_is_inert(browser: Any, tmp_path: Path) -> None:  # noqa: F
         record(id="evil-2", place_id=None, place_text=EVIL),  # unlocated: listed in the panel
     ]
     path = write_records(tmp_path / "recs", recs, title=EVIL)
-    gdf = api.load_incidents(path)
-    html_path = write_map(tmp_path, gdf)
+    html_path = write_map(tmp_path, api.load_incidents(path))
     html = html_path.read_text()
     assert "<script>window.pwned" not in html
     assert not re.search(r"<img[^>]*onerror", html)
-    visit = open_page(browser, html_path)
-    page = visit.page
-    page.evaluate("window.geoTestOpenAll && window.geoTestOpenAll()")
-    point = page.evaluate(
-        "(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
-        " const p = m.latLngToContainerPoint([27.37089, 62.33096]); return [p.x, p.y]; })()"
-    )
-    page.mouse.click(point[0], point[1])
-    page.wait_for_selector(".geo-popup")
-    popup = page.inner_text(".geo-popup")
-    assert EVIL in popup  # shown as text, exactly as written
-    page.click(".geo-list button")
-    page.wait_for_timeout(200)
-    assert page.evaluate("window.pwned") is None
-    assert visit.dialogs == []
-    assert page.locator(".geo-popup img").count() == 0
-    assert visit.errors == []
+    v = open_page(browser, html_path)
+    click_at(v, 27.37089, 62.33096)
+    v.page.wait_for_selector(".geo-popup")
+    assert EVIL in v.page.inner_text(".geo-popup")  # shown as text, exactly as written
+    v.page.click(".geo-list button")
+    v.page.wait_for_timeout(200)
+    assert v.page.evaluate("window.pwned") is None
+    assert v.dialogs == []
+    assert v.page.locator(".geo-popup img").count() == 0
+    assert v.errors == []
 
 
 @pytest.mark.parametrize("scheme", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"])
 def test_source_links_only_http(browser: Any, tmp_path: Path, scheme: str) -> None:  # noqa: F811
-    import json
-
     folder = tmp_path / "recs"
     path = write_records(folder, [record()])
     meta = json.loads((folder / "articles.jsonl").read_text())
     meta["url"] = scheme
     (folder / "articles.jsonl").write_text(json.dumps(meta) + "\n")
-    visit = open_page(browser, write_map(tmp_path, api.load_incidents(path)))
-    page = visit.page
-    point = page.evaluate(
-        "(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
-        " const p = m.latLngToContainerPoint([27.37089, 62.33096]); return [p.x, p.y]; })()"
-    )
-    page.mouse.click(point[0], point[1])
-    page.wait_for_selector(".geo-popup")
-    assert page.locator(".geo-popup a").count() == 0
-
-
-def test_incidents_at_one_point_share_a_popup(browser: Any, tmp_path: Path) -> None:  # noqa: F811
-    gdf = api.load_incidents()
-    visit = open_page(browser, write_map(tmp_path, gdf))
-    page = visit.page
-    point = page.evaluate(
-        "(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
-        " const p = m.latLngToContainerPoint([26.23682, 61.39901]); return [p.x, p.y]; })()"
-    )
-    page.mouse.click(point[0], point[1])
-    page.wait_for_selector(".geo-popup")
-    assert "3 incidents at this place" in page.inner_text(".geo-popup-group")
-    assert page.locator(".geo-popup").count() == 3
-    dates = page.inner_text(".geo-popup-group")
-    for day in ("15 Dec 2023", "10 Jan 2024", "4 Apr 2024"):
-        assert day in dates
+    v = open_page(browser, write_map(tmp_path, api.load_incidents(path)))
+    click_at(v, 27.37089, 62.33096)
+    v.page.wait_for_selector(".geo-popup")
+    assert v.page.locator(".geo-popup a").count() == 0
