@@ -73,16 +73,63 @@ def feature(props: dict[str, Any], point: tuple[float, float] | None) -> dict[st
     return {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
 
 
+CHUNK_ROWS = 20_000
+
+
 def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = False) -> int:
-    """Stream an RFC 7946 FeatureCollection: [lon, lat], WGS 84, no ``crs`` member. Returns the count."""
+    """Stream an RFC 7946 FeatureCollection: [lon, lat], WGS 84, no ``crs`` member. Returns the count.
+
+    Properties are serialised by pandas a chunk of rows at a time (in C), so memory stays
+    bounded by the chunk and a million features take seconds.
+    """
+    import numpy as np
+    import orjson
+
+    opts = orjson.OPT_SERIALIZE_NUMPY
+    ordered = gdf if keep_order else gdf.sort_values("id", kind="stable")
+    columns = [c for c in PROPERTIES if c in ordered.columns] + [
+        c for c in ("distance_km", "coarse") if c in ordered.columns
+    ]
     out.write('{"type":"FeatureCollection","features":[')
     n = 0
-    for props, point in records_of(gdf, keep_order=keep_order):
-        out.write("\n" if n == 0 else ",\n")
-        out.write(json.dumps(feature(props, point), ensure_ascii=False, separators=(",", ":")))
-        n += 1
+    for start in range(0, len(ordered), CHUNK_ROWS):
+        chunk = ordered.iloc[start : start + CHUNK_ROWS]
+        lats = chunk["lat"].to_numpy(dtype="float64", na_value=np.nan)
+        lons = chunk["lon"].to_numpy(dtype="float64", na_value=np.nan)
+        rows = chunk[columns].itertuples(index=False, name=None)
+        for i, values in enumerate(rows):
+            lat, lon = lats[i], lons[i]
+            geometry = (
+                "null"
+                if math.isnan(lat) or math.isnan(lon)
+                else f'{{"type":"Point","coordinates":[{_num(lon)},{_num(lat)}]}}'
+            )
+            props = orjson.dumps(dict(zip(columns, values, strict=True)), default=_json_default, option=opts)
+            out.write("\n" if n == 0 else ",\n")
+            out.write(
+                f'{{"type":"Feature","id":{orjson.dumps(values[0]).decode()},"geometry":{geometry},"properties":{props.decode()}}}'
+            )
+            n += 1
     out.write("\n]}\n")
     return n
+
+
+def _json_default(value: Any) -> Any:
+    """pandas' missing values -> null (orjson writes NaN as null itself)."""
+    if value is None or value is pd_NA():
+        return None
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def pd_NA() -> Any:
+    import pandas as pd
+
+    return pd.NA
+
+
+def _num(x: float) -> str:
+    """A coordinate to 5 decimals, written as JSON writes a float (no trailing zeros)."""
+    return repr(round(float(x), COORD_DECIMALS))
 
 
 def write_csv(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = False) -> int:

@@ -27,6 +27,7 @@ Merging the records of different articles is :mod:`geo.dedup`'s job.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -148,6 +149,7 @@ _BORDER_REGION = re.compile(
 )
 _ROAD = re.compile(
     r"(?P<a>[A-Z][\w’'-]*?)\s*[-–]\s*(?P<b>[A-Z][\w’'-]*)\s+(?:road|highway|motorway|route|railway|railway\s+line)\b"
+    r"(?!\s+(?:project|construction|scheme|works?|contract))"  # "the Noshki-Kharan road project": not a place
 )
 _NAMED_PLACE = re.compile(
     r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?P<name>[A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,}){0,2})"
@@ -639,6 +641,12 @@ class Extractor:
         by_id = self.resolver.gazetteer.by_id
         if len(ids) == 1:
             entry = by_id[ids[0]]
+        elif _one_family([by_id[i] for i in ids]):
+            # A town and the county of the same name: the town, unless the text says "County"/"district".
+            after = article.text[h[1] : h[1] + 12].lower()
+            admin = after.lstrip().startswith(("county", "district", "shahrestan"))
+            pool = [by_id[i] for i in ids]
+            entry = min(pool, key=lambda e: (e.kind in ("county", "district")) != admin)
         else:
             written = article.text[h[0] : h[1]]
             context = article.text[max(0, s.start - 300) : min(len(article.text), s.end + 300)]
@@ -1071,6 +1079,15 @@ class Extractor:
         return out
 
 
+def _one_family(entries: Sequence[Entry]) -> bool:
+    """Same-named rows that are one place: a seat and its county or district (same country, nested)."""
+    first = entries[0]
+    for e in entries[1:]:
+        if e.country != first.country or not places_compatible(first, e, km=30.0):
+            return False
+    return True
+
+
 def _target_phrase(mentions: Iterable[Mention]) -> str | None:
     for m in mentions:
         if m.target_text:
@@ -1146,8 +1163,58 @@ def reference_date(article: ArticleInput) -> tuple[dt.date, str] | None:
     return None
 
 
+_MONTH_NUMBERS = {m: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), 1) for m in names}  # fmt: skip
+_PLAIN_DAY = re.compile(
+    r"^(?:(?P<m1>[A-Za-z]+)\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>[A-Za-z]+)\.?)"
+    r"(?:,?\s+(?P<y>\d{4}))?$",
+    re.I,
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def resolve_date(kind: str, text: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | None:
-    """A date expression -> (ISO date, precision), or None when it cannot be fixed."""
+    """A date expression -> (ISO date, precision), or None when it cannot be fixed.
+
+    "October 26" and "26 October 2024" are read directly; other forms go to dateparser.
+    """
+    if kind == "day":
+        fast = _plain_day(" ".join(text.split()), ref)
+        if not isinstance(fast, bool):
+            return fast
+    return _resolve_date(kind, text, ref)
+
+
+def _plain_day(t: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | bool | None:
+    """The common "Month day[, year]" / "day Month [year]" forms; False when it is another form."""
+    m = _PLAIN_DAY.match(t)
+    if not m:
+        return False
+    month = _MONTH_NUMBERS.get((m.group("m1") or m.group("m2") or "").lower())
+    if month is None:
+        return False
+    day = int(m.group("d1") or m.group("d2"))
+    if m.group("y"):
+        year = int(m.group("y"))
+    elif ref is not None:
+        year = ref[0].year
+    else:
+        return None  # no year and no article date: cannot be fixed
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if ref is not None and not m.group("y") and d > ref[0]:
+        try:
+            d = d.replace(year=d.year - 1)
+        except ValueError:
+            return None
+    return d.isoformat(), "day"
+
+
+def _resolve_date(kind: str, text: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | None:
     import dateparser
 
     t = " ".join(text.split())

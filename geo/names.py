@@ -57,6 +57,8 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and apostrophes, and turn separators into single spaces."""
+    if text.isascii():  # the common case, without decomposing every character
+        return _SPACE_LIKE.sub(" ", text.translate(_DROP).lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_DROP).casefold()

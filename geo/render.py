@@ -17,7 +17,7 @@ How a place is drawn says how precisely it is known:
 
 from __future__ import annotations
 
-import json
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +40,74 @@ SCRIPTS = (
     ("leaflet_heat", "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js"),
 )
 
-_DETAIL_FIELDS = (
-    "id", "date", "date_precision", "place_text", "place_name", "place_reason", "country", "admin1", "admin2",
-    "location_precision", "precision_label", "uncertainty_km", "perpetrator", "perpetrator_attribution", "target",
-    "fatalities_best", "fatalities_low", "fatalities_high", "fatalities_note", "attackers_killed", "injured",
-    "injured_note", "sources", "notes",
+#: Text fields of the popups, sent as a table of distinct strings and one index per incident.
+#: (The page rebuilds the date, precision, uncertainty and perpetrator from the drawing columns.)
+_TEXT_FIELDS = (
+    "date_precision", "place_text", "place_name", "place_reason", "country", "admin1", "admin2",
+    "precision_label", "perpetrator_attribution", "target", "fatalities_note", "injured_note", "notes",
 )  # fmt: skip
+#: Number fields of the popups (null as -1).
+_NUMBER_FIELDS = ("fatalities_best", "fatalities_low", "fatalities_high", "attackers_killed", "injured")
+
+
+def _strings(series: Any) -> dict[str, Any]:
+    """A column of text as distinct values and indexes (-1 for null): repeated strings are sent once."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [str(u) for u in uniques]
+    if len(codes) and (codes == codes[0]).all():
+        return {"v": values, "i": int(codes[0])}  # the same for every incident (or null for all): sent once
+    return {"v": values, "i": codes.tolist()}
+
+
+def _detail_columns(g: Any) -> dict[str, Any]:
+    """The popups' fields, column by column; sources flattened into parallel arrays."""
+    import pandas as pd
+
+    out: dict[str, Any] = {c: _strings(g[c]) for c in _TEXT_FIELDS}
+    for c in _NUMBER_FIELDS:  # whole numbers; -1 stands for null
+        col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int64")
+        values = col.to_numpy()
+        out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values.tolist()
+    first: list[int] = []
+    art: list[Any] = []
+    title: list[Any] = []
+    pub: list[Any] = []
+    date: list[Any] = []
+    url: list[Any] = []
+    qtext: list[str] = []
+    qfirst: list[int] = []
+    qstart: list[int] = []
+    qend: list[int] = []
+    for sources in g["sources"].tolist():
+        first.append(len(art))
+        for src in sources or ():
+            art.append(src.get("article"))
+            title.append(src.get("title"))
+            pub.append(src.get("publisher"))
+            date.append(src.get("publication_date"))
+            url.append(src.get("url"))
+            qfirst.append(len(qtext))
+            for q in src.get("quotes") or ():
+                qtext.append(q["text"])
+                qstart.append(q["start"])
+                qend.append(q["end"])
+    first.append(len(art))
+    qfirst.append(len(qtext))
+    out["sources"] = {
+        "count": _constant_or_list([b - a for a, b in itertools.pairwise(first)]),
+        "article": _strings(pd.Series(art, dtype=object)), "title": _strings(pd.Series(title, dtype=object)),
+        "publisher": _strings(pd.Series(pub, dtype=object)), "date": _strings(pd.Series(date, dtype=object)),
+        "url": _strings(pd.Series(url, dtype=object)),
+        "qcount": _constant_or_list([b - a for a, b in itertools.pairwise(qfirst)]),
+        "qtext": _strings(pd.Series(qtext, dtype=object)), "qstart": qstart,
+    }  # fmt: skip
+    return out
+
+
+def _constant_or_list(values: list[int]) -> int | list[int]:
+    return values[0] if values and all(v == values[0] for v in values) else values
 
 
 def _plain(value: Any) -> Any:
@@ -90,20 +152,19 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
     best = g["fatalities_best"].astype("Float64").fillna(g["fatalities_low"].astype("Float64")).fillna(-1)
     starts, ends = _days(g["date_start"]), _days(g["date_end"])
     cols = {
-        "lat": [None if math.isnan(v) else round(v, 5) for v in lat],
-        "lon": [None if math.isnan(v) else round(v, 5) for v in lon],
+        "lat": np.asarray(np.where(np.isnan(lat), None, np.round(lat, 5))).tolist(),
+        "lon": np.asarray(np.where(np.isnan(lon), None, np.round(lon, 5))).tolist(),
         "t": [slugs.index(t) for t in g["event_type"]],
         "a": [actor_index.get(a, -1) if isinstance(a, str) else -1 for a in g["perpetrator"]],
         "f": best.astype(int).tolist(),
         "d0": starts,
-        "d1": ends,
+        "dd": _constant_or_list([e - b if b >= 0 else 0 for b, e in zip(starts, ends, strict=True)]),
         "p": g["location_precision"].astype("Float64").fillna(0).astype(int).tolist(),
         "u": g["uncertainty_km"].astype("Float64").fillna(-1).tolist(),
         "strip": g["place_id"].isin(list(BORDER_REGIONS)).astype(int).tolist(),
         "c": [country_index.get(c, -1) if isinstance(c, str) else -1 for c in g["country"]],
     }
-    details_cols = {c: g[c].tolist() for c in _DETAIL_FIELDS}
-    details = [{c: _plain(details_cols[c][i]) for c in _DETAIL_FIELDS} for i in range(len(g))]
+    details = _detail_columns(g)
     dated = [d for d in starts if d >= 0]
     ends_dated = [d for d in ends if d >= 0]
     today = int((pd.Timestamp.now().normalize() - pd.Timestamp("1970-01-01")).days)
@@ -142,20 +203,6 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
         "places": places,
         "query": query,
     }
-
-
-def json_for_script(data: Any) -> str:
-    """JSON that cannot end its ``<script>`` element or open a comment, whatever the strings hold."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    for ch, esc in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, esc)
-    return text
 
 
 def render_map(
@@ -200,15 +247,49 @@ def render_map(
     layer._template = Template(
         "{% macro header(this, kwargs) %}<style>" + _asset("map.css") + "</style>{% endmacro %}"
         "{% macro html(this, kwargs) %}"
-        '<script type="application/json" id="geo-incidents">' + json_for_script(data) + "</script>"
+        '<script type="application/octet-stream" id="geo-incidents" data-encoding="gzip+base64">'
+        + _DATA_MARK
+        + "</script>"
         "{% endmacro %}"
         "{% macro script(this, kwargs) %}"
         + _asset("map.js")
-        + "\ngeoMap({{ this._parent.get_name() }}, JSON.parse(document.getElementById('geo-incidents').textContent));"
+        + "\ngeoLoad({{ this._parent.get_name() }}, document.getElementById('geo-incidents'));"
         "{% endmacro %}"
     )
     m.add_child(layer)
+    # The data (tens of MB at 10^5 incidents) is gzipped and put in after rendering, not compiled
+    # into a template; the page unzips it with the browser's own DecompressionStream.
+    m._geo_data_json = pack_data(data)  # type: ignore[attr-defined]
     return m
+
+
+_DATA_MARK = "__GEO_INCIDENT_DATA__"
+
+
+def pack_data(data: Any) -> str:
+    """The page's data as base64 of gzipped JSON (level 1: fast, and text shrinks 3-5 times).
+
+    Base64 holds no ``<``, ``>`` or ``&``: whatever the strings say, they cannot end the
+    ``<script>`` element that carries them.
+    """
+    import base64
+    import zlib
+
+    import orjson
+
+    raw = orjson.dumps(data)
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: a gzip stream
+    return base64.b64encode(packer.compress(raw) + packer.flush()).decode("ascii")
+
+
+def unpack_data(text: str) -> Any:
+    """The inverse of :func:`pack_data` (for tests and tools that read a page's data)."""
+    import base64
+    import gzip
+
+    import orjson
+
+    return orjson.loads(gzip.decompress(base64.b64decode(text)))
 
 
 def _asset(name: str) -> str:
@@ -246,4 +327,8 @@ def to_html(m: folium.Map) -> str:
     root = m.get_root()
     renumber(root)
     html: str = root.render()
+    data = getattr(m, "_geo_data_json", None)
+    if data is not None:
+        head, _mark, tail = html.partition(_DATA_MARK)
+        html = head + data + tail
     return html

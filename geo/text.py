@@ -85,6 +85,8 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
     >>> text[o[i] : o[i + len("gowhar kuh") - 1] + 1]
     'Gowhar-Kuh'
     """
+    if text.isascii():
+        return _aligned_fold_ascii(text)
     chars: list[str] = []
     origin: list[int] = []
     space = True
@@ -103,6 +105,32 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
             origin.append(i)
             space = True
     return "".join(chars), origin
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")
+
+
+def _aligned_fold_ascii(text: str) -> tuple[str, list[int]]:
+    """:func:`aligned_fold` for ASCII text, a word at a time instead of a character at a time."""
+    parts: list[str] = []
+    origin: list[int] = []
+    words = list(_WORD.finditer(text))
+    for k, m in enumerate(words):
+        word = m.group(0)
+        if "'" in word or "`" in word:
+            kept = [(i, c) for i, c in enumerate(word, m.start()) if c not in "'`"]
+            parts.append("".join(c for _i, c in kept).lower())
+            origin.extend(i for i, _c in kept)
+        else:
+            parts.append(word.lower())
+            origin.extend(range(m.start(), m.end()))
+        gap_end = words[k + 1].start() if k + 1 < len(words) else len(text)
+        for i in range(m.end(), gap_end):
+            if text[i] not in "'`":  # apostrophes vanish; anything else separates
+                parts.append(" ")
+                origin.append(i)
+                break
+    return "".join(parts), origin
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:

@@ -109,7 +109,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(export_mod, "feature", boom)
+    monkeypatch.setattr(export_mod, "_num", boom)
     with pytest.raises(RuntimeError):
         api.export_incidents(api.load_incidents(), "geojson", path)
     assert path.read_text() == "old content"

@@ -243,3 +243,44 @@ def test_quotes_are_verbatim_with_offsets(ex: Extractor) -> None:
     (q,) = r["sources"][0]["quotes"]
     assert text[q["start"] : q["end"]] == q["text"]
     assert q["text"].startswith("On April 1, gunmen killed")
+
+
+def test_a_road_project_is_not_a_place(ex: Extractor) -> None:
+    r = one(
+        ex,
+        "On April 1, armed men kidnapped four labourers in Noshki district working on the Noshki-Kharan road project.",
+    )
+    assert r["place_id"] == "pk-nushki-district" and r.get("lat") is None
+
+
+def test_ascii_fast_fold_equals_the_general_one() -> None:
+    import random
+    import unicodedata
+
+    from geo.text import _APOSTROPHES, _aligned_fold_ascii
+
+    def general(text: str) -> tuple[str, list[int]]:
+        chars, origin, space = [], [], True
+        for i, ch in enumerate(text):
+            if ch in _APOSTROPHES:
+                continue
+            if ch.isalnum():
+                base = (
+                    "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+                    or ch
+                )
+                for c in base.casefold():
+                    chars.append(c)
+                    origin.append(i)
+                space = False
+            elif not space:
+                chars.append(" ")
+                origin.append(i)
+                space = True
+        return "".join(chars), origin
+
+    rng = random.Random(1)
+    alphabet = "aZ9 -.,'`\n()x"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _aligned_fold_ascii(text) == general(text), repr(text)

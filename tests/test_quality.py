@@ -21,7 +21,7 @@ def test_mypy_strict_on_the_package() -> None:
 
 
 def test_ruff_lint_and_format() -> None:
-    lint = run("ruff", "check", "geo", "tests")
+    lint = run("ruff", "check", "geo", "tests", "benchmarks")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = run("ruff", "format", "--check", "geo", "tests")
+    fmt = run("ruff", "format", "--check", "geo", "tests", "benchmarks")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr

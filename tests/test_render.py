@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from geo import api
-from geo.render import json_for_script
 from tests.browser import Visit, browser, open_page, unexpected_requests  # noqa: F401  (fixture)
 from tests.helpers import record, write_records
 
@@ -45,9 +44,13 @@ def artifacts(tmp_path: Path) -> Path:
     return folder
 
 
-def test_json_for_script_cannot_close_the_element() -> None:
-    text = json_for_script({"t": "</script><!-- & \u2028"})
-    assert "</" not in text and "<!--" not in text and "&" not in text and "\u2028" not in text
+def test_packed_data_cannot_close_the_element() -> None:
+    from geo.render import pack_data, unpack_data
+
+    data = {"t": "</script><!-- & \u2028 <img onerror=x>"}
+    text = pack_data(data)
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", text)  # base64 only: no <, >, & or quotes
+    assert unpack_data(text) == data
 
 
 def test_same_input_same_bytes() -> None:
@@ -163,7 +166,9 @@ def test_near_map_draws_the_query(browser: Any, tmp_path: Path) -> None:  # noqa
     out = tmp_path / "near.html"
     r = CliRunner().invoke(app, ["near", "Rask", "--radius-km", "50", "--map", str(out)])
     assert r.exit_code == 0, r.stderr
-    data = json.loads(re.search(r'id="geo-incidents">(.*?)</script>', out.read_text(), re.S).group(1))  # type: ignore[union-attr]
+    from geo.render import unpack_data
+
+    data = unpack_data(re.search(r'id="geo-incidents"[^>]*>(.*?)</script>', out.read_text(), re.S).group(1))  # type: ignore[union-attr]
     assert data["query"]["radius_km"] == 50 and data["n"] == 4
     v = open_page(browser, out)
     assert v.errors == []

@@ -4,7 +4,49 @@
  * with textContent, never parsed as HTML. */
 function geoMap(map, data) {
   'use strict';
-  var C = data.cols, D = data.details, N = data.n;
+  var C = data.cols, N = data.n;
+  // Day ranges: start and length (one number when every incident has the same length).
+  C.d1 = C.d0.map(function (d, i) { return d < 0 ? -1 : d + (typeof C.dd === 'number' ? C.dd : C.dd[i]); });
+  var DT = data.details;
+  // The popups' fields are columns: text as a table of distinct strings and indexes.
+  // A column that is the same for every incident is sent once, as a single index or number.
+  function at(column, i) { return typeof column === 'number' ? column : column[i]; }
+  function text(col, i) { var k = at(DT[col].i, i); return k < 0 ? null : DT[col].v[k]; }
+  function str(col, k) { var j = at(col.i, k); return j < 0 ? null : col.v[j]; }
+  function num(col, i) { var v = at(DT[col], i); return v < 0 ? null : v; }
+  // Where each incident's sources, and each source's quotes, begin (from their counts).
+  var S = DT.sources;
+  function starts(counts, n) {
+    var out = new Array(n + 1);
+    out[0] = 0;
+    for (var k = 0; k < n; k++) out[k + 1] = out[k] + (typeof counts === 'number' ? counts : counts[k]);
+    return out;
+  }
+  var sFirst = starts(S.count, N);
+  var qFirst = starts(S.qcount, sFirst[N]);
+  function detail(i) {
+    var x = {};
+    ['date_precision', 'place_text', 'place_name', 'place_reason', 'country', 'admin1', 'admin2',
+     'precision_label', 'perpetrator_attribution', 'target', 'fatalities_note', 'injured_note', 'notes']
+      .forEach(function (c) { x[c] = text(c, i); });
+    ['fatalities_best', 'fatalities_low', 'fatalities_high', 'attackers_killed', 'injured']
+      .forEach(function (c) { x[c] = num(c, i); });
+    x.date = C.d0[i] < 0 ? null : dayToIso(C.d0[i]).slice(0, {year: 4, month: 7}[x.date_precision] || 10);
+    x.location_precision = C.p[i] > 0 ? C.p[i] : null;
+    x.uncertainty_km = C.u[i] > 0 ? C.u[i] : null;
+    x.perpetrator = C.a[i] < 0 ? null : actors[C.a[i]];
+    x.sources = [];
+    for (var k = sFirst[i]; k < sFirst[i + 1]; k++) {
+      var quotes = [];
+      for (var q = qFirst[k]; q < qFirst[k + 1]; q++) {
+        var qt = str(S.qtext, q);
+        quotes.push({text: qt, start: S.qstart[q], end: S.qstart[q] + qt.length});
+      }
+      x.sources.push({article: str(S.article, k), title: str(S.title, k), publisher: str(S.publisher, k),
+        publication_date: str(S.date, k), url: str(S.url, k), quotes: quotes});
+    }
+    return x;
+  }
   var types = data.types, actors = data.actors;
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   var ACTOR_COLOURS = ['#e41a1c', '#377eb8', '#4daf4a', '#984ea3', '#ff7f00', '#a65628', '#f781bf', '#999999'];
@@ -54,7 +96,7 @@ function geoMap(map, data) {
     return (b !== null ? String(b) : 'unknown') + (range.length ? ' (' + range.join(', ') + ')' : '');
   }
   function popupFor(i) {
-    var x = D[i];
+    var x = detail(i);
     var box = el('div', null, 'geo-popup');
     box.appendChild(el('h3', types[C.t[i]].label));
     var dl = el('dl');
@@ -265,7 +307,7 @@ function geoMap(map, data) {
       var ul = el('ul', null, 'geo-list');
       visible.listed.slice(0, 50).forEach(function (i) {
         var li = el('li');
-        var x = D[i];
+        var x = detail(i);
         var b = el('button', fmtDate(x.date, x.date_precision) + ' — ' + types[C.t[i]].label + ' — ' + (x.place_name || x.place_text || 'unlocated'));
         b.onclick = function () {
           var at = C.lat[i] !== null ? [C.lat[i], C.lon[i]] : map.getCenter();
@@ -456,4 +498,14 @@ function geoMap(map, data) {
   timeControl.addTo(map);
   refresh();
   window.geoMapState = {state: state, refresh: refresh, map: map};
+}
+
+/* Unzip the page's data (base64 of gzipped JSON) and draw the map. */
+function geoLoad(map, element) {
+  'use strict';
+  var binary = atob(element.textContent.trim());
+  var bytes = new Uint8Array(binary.length);
+  for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  new Response(stream).text().then(function (text) { geoMap(map, JSON.parse(text)); });
 }

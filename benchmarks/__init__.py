@@ -1,0 +1,1 @@
+"""Benchmarks of geo against baselines measured in the same run (see README)."""
