@@ -89,6 +89,16 @@ def rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 None,
                 {100_000: "≤ 25 MB"}.get(n, ""),
             )
+            if "window_peak_mb" in m:
+                add(
+                    "geo map",
+                    n,
+                    "RSS MB: data, then peak while building",
+                    m["data_rss_mb"],
+                    None,
+                    m["window_peak_mb"],
+                    "",
+                )
     base_browser = r("browser_baseline", 10_000)
     for n in (10_000, 100_000, 1_000_000):
         m = r("browser", n)
