@@ -39,7 +39,7 @@ def click_at(v: Visit, lat: float, lon: float) -> None:
 
 
 def artifacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("GEO_TEST_ARTIFACTS") or tmp_path)
+    folder = Path(os.environ.get("MAP_TEST_ARTIFACTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
