@@ -21,7 +21,7 @@ code  meaning
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Kind = Literal[
     "country",
@@ -36,19 +36,7 @@ Kind = Literal[
     "region",
     "border_crossing",
 ]
-KINDS: tuple[Kind, ...] = (
-    "country",
-    "province",
-    "county",
-    "district",
-    "subdistrict",
-    "city",
-    "town",
-    "village",
-    "area",
-    "region",
-    "border_crossing",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 POPULATED_KINDS: frozenset[str] = frozenset({"city", "town", "village"})
 ADMIN2_KINDS: frozenset[str] = frozenset({"county", "district"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 from typing import Any
@@ -74,20 +75,7 @@ TOWNS = [
     ("Gwadar", "Balochistan", "Pakistani"),
     ("Quetta", "Balochistan", "Pakistani"),
 ]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]
 
 
 def synthetic_report(i: int) -> tuple[str, str]:
