@@ -68,11 +68,6 @@ def records_of(
         yield props, point
 
 
-def feature(props: dict[str, Any], point: tuple[float, float] | None) -> dict[str, Any]:
-    geometry = {"type": "Point", "coordinates": list(point)} if point else None
-    return {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
-
-
 CHUNK_ROWS = 20_000
 
 

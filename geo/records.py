@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -403,7 +403,3 @@ def load(path: Path | None = None) -> list[Record]:
     if not records:
         raise RecordError("no records in the file", path=str(path))
     return records
-
-
-def articles_of(records: Sequence[Record]) -> set[str]:
-    return {s.article for r in records for s in r.sources}

@@ -18,7 +18,6 @@ How a place is drawn says how precisely it is known:
 from __future__ import annotations
 
 import itertools
-import math
 from typing import TYPE_CHECKING, Any
 
 from geo import boundaries
@@ -108,18 +107,6 @@ def _detail_columns(g: Any) -> dict[str, Any]:
 
 def _constant_or_list(values: list[int]) -> int | list[int]:
     return values[0] if values and all(v == values[0] for v in values) else values
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if hasattr(value, "item") and not isinstance(value, (str, list, dict)):
-        return _plain(value.item())
-    if str(value) == "<NA>":
-        return None
-    return value
 
 
 def _days(series: Any) -> list[int]:

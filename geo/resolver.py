@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -405,10 +405,6 @@ class Resolver:
         if r.status == "unavailable":
             raise GeocoderUnavailable("the fallback chain", "; ".join(r.errors))
         raise UnknownPlaceError(query, r.suggestions)
-
-    def resolve_many(self, queries: Iterable[str], context: str | None = None) -> Iterable[Resolution]:
-        for q in queries:
-            yield self.resolve(q, context)
 
 
 class FallbackChain:
