@@ -108,7 +108,12 @@ class NearIndex:
         for u, always_coarse, rows, tree in self.groups:
             is_coarse = always_coarse or u > radius_km
             reach = radius_km + u if is_coarse else radius_km
-            hit = rows[np.asarray(tree.query_ball_point(centre, _chord(reach) * (1 + 1e-12)), dtype=np.intp)]
+            hit = rows[
+                np.asarray(
+                    tree.query_ball_point(centre, _chord(reach) * (1 + 1e-12), return_sorted=False),
+                    dtype=np.intp,
+                )
+            ]
             d = haversine_km(lat, lon, self.lat[hit], self.lon[hit])
             keep = d <= reach
             pos.append(hit[keep])
