@@ -28,17 +28,29 @@ def border() -> dict[str, Any]:
     return data
 
 
-def country_at(lat: float, lon: float) -> str | None:
-    """ISO code of the zone country (IR, PK, AF) that contains the point, else None."""
+@cache
+def _countries() -> tuple[tuple[str, Any], ...]:
+    """(ISO code, prepared polygon) of the zone's countries, built once."""
     import shapely
     from shapely.geometry import shape
 
-    point = shapely.Point(lon, lat)
+    out = []
     for f in zone()["features"]:
-        props = f["properties"]
-        if props.get("level") == 0 and shape(f["geometry"]).contains(point):
-            code: str = props["iso_a2"]
-            return code
+        if f["properties"].get("level") == 0:
+            geom = shape(f["geometry"])
+            shapely.prepare(geom)
+            out.append((f["properties"]["iso_a2"], geom))
+    return tuple(out)
+
+
+def country_at(lat: float, lon: float) -> str | None:
+    """ISO code of the zone country (IR, PK, AF) that contains the point, else None."""
+    import shapely
+
+    point = shapely.Point(lon, lat)
+    for code, geom in _countries():
+        if geom.contains(point):
+            return str(code)
     return None
 
 

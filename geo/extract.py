@@ -556,9 +556,10 @@ class Extractor:
             if skip_rest:
                 continue
             in_s = [h for h in hits if s.start <= h[0] and h[1] <= s.end]
-            mention = self._read_sentence(article, s, in_s, ref, history, last_group)
-            places = [self._place_hit(article, s, h) for h in in_s if any(v[0] == "place" for v in h[3])]
-            history.extend(p for p in places if p is not None)
+            # Each place name of the sentence is read once, for the mention and for "in the city" later.
+            places = [p for h in in_s if (p := self._place_hit(article, s, h)) is not None]
+            mention = self._read_sentence(article, s, in_s, places, ref, history, last_group)
+            history.extend(places)
             if mention is not None:
                 mentions.append(mention)
         clusters = cluster(mentions, ref)
@@ -572,6 +573,7 @@ class Extractor:
         article: ArticleInput,
         s: Sentence,
         hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]],
+        places: list[PlaceHit],
         ref: tuple[dt.date, str] | None,
         history: list[PlaceHit],
         last_group: list[Actor],
@@ -594,7 +596,7 @@ class Extractor:
         vague = bool(_VAGUE_TIME.search(text))
         m.security = bool(_SECURITY.search(text))
         m.plural = bool(_PLURAL_EVENTS.search(text))
-        self._read_places(article, s, hits, m, history)
+        self._read_places(article, s, hits, places, m, history)
         self._read_date(s, m, ref, hits)
         self._read_counts(m)
         self._read_actors(s, m, actors_here, last_group)
@@ -646,17 +648,17 @@ class Extractor:
         article: ArticleInput,
         s: Sentence,
         hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]],
+        places: list[PlaceHit],
         m: Mention,
         history: list[PlaceHit],
     ) -> None:
         text = article.text
         candidates: list[PlaceHit] = []
-        for h in hits:
-            p = self._place_hit(article, s, h)
-            if p is None or p.entry.kind == "country":
+        for p in places:
+            if p.entry.kind == "country":
                 continue
-            before = text[max(s.start, h[0] - 40) : h[0]]
-            after = text[h[1] : min(s.end, h[1] + 25)]
+            before = text[max(s.start, p.start - 40) : p.start]
+            after = text[p.end : min(s.end, p.end + 25)]
             if _NOT_LOCATION_BEFORE.search(before):
                 continue
             if p.entry.name.lower() in _CAPITALS and (m.reaction or not p.locative):
