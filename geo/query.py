@@ -58,23 +58,99 @@ def _unit_vectors(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) ->
 
 
 def _chord(km: float) -> float:
-    """Straight-line distance through the unit sphere for a great-circle distance: monotonic, so a
-    ball query on unit vectors is exact for great-circle radii."""
+    """Straight-line distance through the unit sphere for a great-circle distance: monotonic, so
+    comparing chords is comparing great-circle distances."""
     return float(2 * np.sin(min(np.pi, km / EARTH_RADIUS_KM) / 2))
 
 
-class NearIndex:
-    """Radius queries over many incidents: k-d trees on unit vectors, exact for great-circle distance.
+#: Height of the latitude bands of :class:`_Bands` (degrees).
+BAND_DEG = 0.25
+#: Relative margin within which a chord comparison or a rounding is re-decided by :func:`haversine_km`.
+_RECHECK = 1e-9
 
-    Incidents are grouped by their uncertainty radius (a handful of values), one tree per group,
-    so a query asks each tree for exactly the ball it needs: the radius for locations more precise
-    than it, the radius plus their uncertainty for coarser ones.  Candidates are then measured with
-    the haversine formula, the same distance model as everywhere in geo.
+
+class _Bands:
+    """Points sorted by latitude band, then longitude: the candidates of a spherical cap are a few
+    contiguous runs of the arrays (one per band), found by binary search, with no per-point Python
+    objects.  Membership is decided on chord length (exact: monotonic in great-circle distance), and
+    anything within a hair (:data:`_RECHECK`) of the edge is re-decided with the haversine formula."""
+
+    def __init__(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], rows: npt.NDArray[np.intp]) -> None:
+        band = np.floor((lat + 90.0) / BAND_DEG)
+        key = band * 1000.0 + (lon + 180.0)
+        order = np.argsort(key, kind="stable")
+        self.key = key[order]
+        self.rows = rows[order]
+        self.lat, self.lon = lat[order], lon[order]
+        xyz = _unit_vectors(self.lat, self.lon)
+        self.x, self.y, self.z = (np.ascontiguousarray(xyz[:, k]) for k in range(3))
+        self.n_bands = int(np.floor(180.0 / BAND_DEG)) + 1
+
+    def _candidates(self, lat: float, lon: float, km: float) -> npt.NDArray[np.intp]:
+        theta = km / EARTH_RADIUS_KM
+        dphi = np.degrees(theta) * (1 + _RECHECK) + 1e-9
+        lat0, lat1 = lat - dphi, lat + dphi
+        whole_bands = lat0 <= -90.0 or lat1 >= 90.0 or theta >= np.pi / 2
+        if not whole_bands:
+            # The cap's longitudes lie within asin(sin θ / cos φ0) of its centre's (tangent meridians).
+            ratio = np.sin(theta) / np.cos(np.radians(lat))
+            dlon = 180.0 if ratio >= 1 else float(np.degrees(np.arcsin(ratio))) * (1 + _RECHECK) + 1e-9
+            whole_bands = lon - dlon < -180.0 or lon + dlon > 180.0  # across the antimeridian: whole bands
+        b0 = max(0, int(np.floor((max(lat0, -90.0) + 90.0) / BAND_DEG)))
+        b1 = min(self.n_bands, int(np.floor((min(lat1, 90.0) + 90.0) / BAND_DEG)))
+        bands = np.arange(b0, b1 + 1, dtype="float64") * 1000.0
+        if whole_bands:
+            lo_key, hi_key = bands, bands + 360.0
+        else:
+            lo_key, hi_key = bands + (lon - dlon + 180.0), bands + (lon + dlon + 180.0)
+        lo = np.searchsorted(self.key, lo_key, "left")
+        hi = np.searchsorted(self.key, hi_key, "right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if total == 0:
+            return np.empty(0, dtype=np.intp)
+        starts = lo - np.concatenate(([0], np.cumsum(counts)[:-1]))
+        return np.arange(total, dtype=np.intp) + np.repeat(starts, counts)
+
+    def ball(self, lat: float, lon: float, km: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """Frame positions and great-circle distances (km) of the points within ``km`` of (lat, lon)."""
+        c = self._candidates(lat, lon, km)
+        if not len(c):
+            return self.rows[:0], np.empty(0)
+        x0, y0, z0 = _unit_vectors(np.array([lat]), np.array([lon]))[0]
+        d = self.x[c] - x0
+        c2 = d * d
+        d = self.y[c] - y0
+        c2 += d * d
+        d = self.z[c] - z0
+        c2 += d * d
+        limit = _chord(km) ** 2
+        keep = c2 <= limit
+        edge = np.flatnonzero(np.abs(c2 - limit) <= _RECHECK * limit)
+        if len(edge):  # a hair from the circle: the haversine formula decides, as everywhere in geo
+            keep[edge] = haversine_km(lat, lon, self.lat[c[edge]], self.lon[c[edge]]) <= km
+        kept = c[keep]
+        dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(c2[keep]) * 0.5))
+        # Distances are shown to the metre: where the chord's value is a hair from a rounding step,
+        # take the haversine value so that output and order never depend on the formula used.
+        step = dist * 1000.0
+        tie = np.flatnonzero(np.abs(step - np.floor(step) - 0.5) <= 1e-6)
+        if len(tie):
+            dist[tie] = haversine_km(lat, lon, self.lat[kept[tie]], self.lon[kept[tie]])
+        return self.rows[kept], dist
+
+
+class NearIndex:
+    """Radius queries over many incidents, exact for great-circle distance.
+
+    Incidents are grouped by their uncertainty radius (a handful of values), one index per group,
+    so a query asks each group for exactly the cap it needs: the radius for locations more precise
+    than it, the radius plus their uncertainty for coarser ones.  Each group's index sorts its points
+    by latitude band and longitude (:class:`_Bands`); a query reads a few contiguous runs of it and
+    measures them with NumPy, so a query that finds 20,000 incidents takes about a millisecond.
     """
 
     def __init__(self, gdf: gpd.GeoDataFrame) -> None:
-        from scipy.spatial import cKDTree
-
         from geo.boundaries import BORDER_REGIONS
 
         self.gdf = gdf
@@ -88,12 +164,12 @@ class NearIndex:
         self.country_only = np.flatnonzero(located & np.isnan(unc) & ~strip)
         self.strips = np.flatnonzero(located & strip)
         self.countries = gdf["country"].to_numpy(dtype=object)
-        self.groups: list[tuple[float, bool, npt.NDArray[np.intp], Any]] = []
+        self.groups: list[tuple[float, bool, _Bands]] = []
         pointlike = located & ~np.isnan(unc) & ~strip
         for u in np.unique(unc[pointlike]):
             rows = np.flatnonzero(pointlike & (unc == u))
             always_coarse = bool(np.all(prec[rows] >= 5))
-            self.groups.append((float(u), always_coarse, rows, cKDTree(_unit_vectors(lat[rows], lon[rows]))))
+            self.groups.append((float(u), always_coarse, _Bands(lat[rows], lon[rows], rows)))
 
     def query(
         self, lat: float, lon: float, radius_km: float
@@ -101,24 +177,15 @@ class NearIndex:
         """Positions (in the frame), great-circle distances (km) and coarse flags of the incidents found."""
         if not radius_km > 0:
             raise GeoError(f"--radius-km {radius_km:g} must be greater than 0")
-        centre = _unit_vectors(np.array([lat]), np.array([lon]))[0]
         pos: list[npt.NDArray[np.intp]] = []
         dist: list[npt.NDArray[np.float64]] = []
         coarse: list[npt.NDArray[np.bool_]] = []
-        for u, always_coarse, rows, tree in self.groups:
+        for u, always_coarse, bands in self.groups:
             is_coarse = always_coarse or u > radius_km
-            reach = radius_km + u if is_coarse else radius_km
-            hit = rows[
-                np.asarray(
-                    tree.query_ball_point(centre, _chord(reach) * (1 + 1e-12), return_sorted=False),
-                    dtype=np.intp,
-                )
-            ]
-            d = haversine_km(lat, lon, self.lat[hit], self.lon[hit])
-            keep = d <= reach
-            pos.append(hit[keep])
-            dist.append(d[keep])
-            coarse.append(np.full(int(keep.sum()), is_coarse))
+            hit, d = bands.ball(lat, lon, radius_km + u if is_coarse else radius_km)
+            pos.append(hit)
+            dist.append(d)
+            coarse.append(np.full(len(hit), is_coarse))
         if len(self.strips):
             from geo.boundaries import BORDER_STRIP_KM, border_vertices
 

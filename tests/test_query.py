@@ -6,6 +6,7 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from geopy.distance import great_circle
 
@@ -119,7 +120,7 @@ def test_distance_model_is_named() -> None:
 
 
 def test_index_agrees_with_brute_force_everywhere() -> None:
-    """Random centres and radii over synthetic incidents: the k-d tree answer equals measuring every one."""
+    """Random centres and radii over synthetic incidents: the banded index answers as measuring every one does."""
     from benchmarks.synth import incidents_frame
     from geo.query import NearIndex, near_brute_force
 
@@ -133,3 +134,28 @@ def test_index_agrees_with_brute_force_everywhere() -> None:
         assert list(fast["id"]) == list(slow["id"])
         assert list(fast["coarse"]) == list(slow["coarse"])
         assert fast["distance_km"].tolist() == pytest.approx(slow["distance_km"].tolist(), abs=1e-6)
+
+
+def test_index_is_exact_near_the_poles_and_across_the_antimeridian() -> None:
+    """The index is not tied to the zone: caps that wrap the antimeridian or hold a pole, and
+    points on a circle's very edge, get the brute-force answer."""
+    from benchmarks.synth import incidents_frame
+    from geo.query import NearIndex, near_brute_force
+
+    gdf = incidents_frame(3000, seed=5)
+    rng = np.random.default_rng(2)
+    gdf["lat"] = np.round(rng.uniform(-89.9, 89.9, len(gdf)), 5)
+    gdf["lon"] = np.round(rng.uniform(-180, 180, len(gdf)), 5)
+    # Put a few incidents exactly 100 km (to the metre) from the first centre below.
+    for k, bearing in enumerate((0, 90, 180, 270)):
+        dest = great_circle(radius=EARTH_RADIUS_KM).destination((88.5, 179.9), bearing, distance=100.0)
+        gdf.loc[gdf.index[k], ["lat", "lon"]] = [dest.latitude, dest.longitude]
+    index = NearIndex(gdf)
+    for lat, lon, r in [(88.5, 179.9, 100.0), (-89.5, -10.0, 300.0), (10.0, 179.95, 500.0),
+                        (-30.0, -179.99, 2000.0), (0.0, 0.0, 20000.0), (45.0, 60.0, 1500.0)]:  # fmt: skip
+        fast = index.near(lat, lon, r)
+        slow = near_brute_force(gdf, lat, lon, r)
+        assert len(slow) > 0
+        assert list(fast["id"]) == list(slow["id"])
+        assert list(fast["coarse"]) == list(slow["coarse"])
+        assert fast["distance_km"].tolist() == slow["distance_km"].tolist()
