@@ -106,10 +106,17 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     path.write_text("old content")
     from geo import export as export_mod
 
-    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("disk on fire")
+    real = export_mod._chunk_bytes
+    calls = []
 
-    monkeypatch.setattr(export_mod, "_num", boom)
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_mod, "CHUNK_ROWS", 3)  # several chunks: the first is written, then it fails
+    monkeypatch.setattr(export_mod, "_chunk_bytes", boom)
     with pytest.raises(RuntimeError):
         api.export_incidents(api.load_incidents(), "geojson", path)
     assert path.read_text() == "old content"
