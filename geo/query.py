@@ -8,7 +8,7 @@ projection.  Vectorised over the whole frame with NumPy.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -75,7 +75,9 @@ class _Bands:
     objects.  Membership is decided on chord length (exact: monotonic in great-circle distance), and
     anything within a hair (:data:`_RECHECK`) of the edge is re-decided with the haversine formula."""
 
-    def __init__(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], rows: npt.NDArray[np.intp]) -> None:
+    def __init__(
+        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], rows: npt.NDArray[np.intp]
+    ) -> None:
         band = np.floor((lat + 90.0) / BAND_DEG)
         key = band * 1000.0 + (lon + 180.0)
         order = np.argsort(key, kind="stable")
