@@ -138,6 +138,8 @@ def rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 {1_000_000: "≤ 6 s"}.get(n, ""))  # fmt: skip
             add("geo export", n, "peak RSS over data MB", m["window_peak_mb"] - m["data_rss_mb"],
                 (ok_b["window_peak_mb"] - ok_b["data_rss_mb"]) if ok_b else None, None, "≤ 200 MB")  # fmt: skip
+            if "write_floor_s" in m:  # what the kernel alone takes to write that many bytes
+                add("geo export", n, "bare write of the same bytes s", m["write_floor_s"], None, None, "")
     for n in (500, 2_000):
         m = r("ingest", n)
         if m and "error" not in m:
