@@ -71,42 +71,69 @@ def records_of(
 CHUNK_ROWS = 50_000
 #: Columns are written together while their combinations stay at most this share of the rows.
 _FEW = 0.125
+_OPTS = 0  # set on first use: orjson.OPT_SERIALIZE_NUMPY
 
 
-def _codes(series: Any) -> tuple[Any, list[bytes]] | None:
-    """(codes, JSON of each distinct value) of a column, -1 for missing; None if cells are unhashable."""
-    import numpy as np
+def _exact(data: bytes) -> bytes:
+    """A copy of exactly its length (``orjson.dumps`` keeps a few KB of spare room in each result:
+    a million of them would hold gigabytes)."""
+    return bytes(memoryview(data))
+
+
+def _texts(values: list[Any]) -> list[bytes]:
+    """The JSON text of each value.  One ``orjson`` call for the whole list, cut apart where that is
+    exact: numbers, booleans and nulls hold no comma; strings hold no ``","`` unless one needed an
+    escape, which would show as a backslash.  Anything else, one call per value."""
     import orjson
+    import pandas as pd
+
+    if not values:
+        return []
+    blob = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind in ("integer", "floating", "boolean", "mixed-integer-float"):
+        out = blob[1:-1].split(b",")
+    elif kind == "string" and b"\\" not in blob:
+        out = [b'"%s"' % v for v in blob[2:-2].split(b'","')]
+    else:
+        out = []
+    if len(out) == len(values):
+        return out
+    return [_exact(orjson.dumps(v, option=orjson.OPT_SERIALIZE_NUMPY)) for v in values]
+
+
+def _list_cells(values: list[Any]) -> tuple[list[bytes], bool]:
+    """The JSON of each cell of a column of lists (sources), without its outer brackets when the
+    second item is True.  One ``orjson`` call for the chunk, cut at the n - 1 ``],[`` between rows
+    when there are exactly that many (a ``],[`` inside a string would make one more)."""
+    import orjson
+
+    if values and all(type(v) is list for v in values):
+        blob = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[2:-2]
+        if blob.count(b"],[") == len(values) - 1:
+            return blob.split(b"],["), True
+    return [b"null" if v is None else _exact(orjson.dumps(v, option=orjson.OPT_SERIALIZE_NUMPY)) for v in values], False  # fmt: skip
+
+
+def _column_codes(series: Any) -> tuple[Any, list[bytes]] | None:
+    """(codes, JSON of each distinct value) of a column, code -1 for missing; None if unhashable."""
+    import numpy as np
     import pandas as pd
 
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:  # lists (sources)
         return None
-    opts = orjson.OPT_SERIALIZE_NUMPY
-    return codes, [orjson.dumps(u, option=opts) for u in np.asarray(uniques, dtype=object).tolist()]
+    return codes, _texts(np.asarray(uniques, dtype=object).tolist())
 
 
-def _cells(series: Any) -> Any:
-    """The JSON of every cell of a column, one ``orjson`` call each (for columns of distinct values)."""
-    import numpy as np
-    import orjson
-
-    opts = orjson.OPT_SERIALIZE_NUMPY
-    values = series.astype(object)
-    values = values.where(values.notna(), None) if series.hasnans else values
-    return np.array(
-        [b"null" if v is None else orjson.dumps(v, option=opts) for v in values.tolist()], dtype=object
-    )
-
-
-def _property_slots(chunk: Any, columns: list[str], cells: dict[str, Any]) -> list[Any]:
+def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> list[Any]:
     """The properties of every row as a few slots (arrays of bytes, or constants), keys included.
 
     Neighbouring columns whose combinations are few (a place's name, kind, country, province...;
     an event type's labels) are factorised together and each combination is written once, so a
     row is a handful of pieces, whatever the number of columns; columns of distinct values (ids,
-    quotes) are written cell by cell (``cells``: columns already written so).
+    quotes) are written cell by cell; ``known`` holds columns already written so (the ids).
     """
     import numpy as np
     import orjson
@@ -132,12 +159,29 @@ def _property_slots(chunk: Any, columns: list[str], cells: dict[str, Any]) -> li
 
     for k, c in enumerate(columns):
         key = (b"" if k == 0 else b",") + orjson.dumps(c) + b":"
-        coded = None if c in cells else _codes(chunk[c])
-        if coded is None or len(coded[1]) > limit:
+        if c in known:
             close()
-            slots += [key, cells[c] if c in cells else _cells(chunk[c])]
+            slots += [key, known[c]]
+            continue
+        coded = _column_codes(chunk[c])
+        if coded is None:  # lists: one piece per row, brackets in the constant slots around it
+            close()
+            values = chunk[c].astype(object)
+            cells, bare = _list_cells(values.where(values.notna(), None).tolist())
+            slots += (
+                [key + b"[", np.array(cells, dtype=object), b"]"]
+                if bare
+                else [key, np.array(cells, dtype=object)]
+            )
             continue
         codes, texts = coded
+        if len(texts) > limit:  # distinct values (ids): one piece per row
+            close()
+            table = np.empty(len(texts) + 1, dtype=object)
+            table[:-1] = texts
+            table[-1] = b"null"
+            slots += [key, table[codes]]
+            continue
         if joint is not None:
             together, combos = pd.factorize(joint * (len(texts) + 1) + (codes + 1))
             if len(combos) <= limit:
@@ -152,13 +196,15 @@ def _property_slots(chunk: Any, columns: list[str], cells: dict[str, Any]) -> li
 
 
 def _chunk_bytes(chunk: Any, columns: list[str], first: bool) -> bytes:
-    """The features of a chunk of rows as one piece of text, built column by column: every cell's
+    """The features of a chunk of rows as one piece of text, built column by column: every value's
     JSON is made once, laid out in a table of fragments (rows x slots), and joined in C."""
     import numpy as np
     import orjson
 
     n = len(chunk)
-    ids = _cells(chunk["id"])
+    codes, texts = _column_codes(chunk["id"])  # type: ignore[misc]
+    ids = np.array([*texts, b"null"], dtype=object)[codes]
+    props = _property_slots(chunk, columns, {"id": ids})
     lat = np.round(chunk["lat"].to_numpy(dtype="float64", na_value=np.nan), COORD_DECIMALS)
     lon = np.round(chunk["lon"].to_numpy(dtype="float64", na_value=np.nan), COORD_DECIMALS)
     missing = np.isnan(lat) | np.isnan(lon)
@@ -170,9 +216,7 @@ def _chunk_bytes(chunk: Any, columns: list[str], first: bool) -> bytes:
     head = np.full(n, b',"geometry":{"type":"Point","coordinates":[', dtype=object)
     tail = np.full(n, b']},"properties":{', dtype=object)
     head[missing], coords[missing], tail[missing] = b',"geometry":null', b"", b',"properties":{'
-    slots: list[Any] = [b',\n{"type":"Feature","id":', ids, head, coords, tail]
-    slots += _property_slots(chunk, columns, {"id": ids})
-    slots.append(b"}}")
+    slots: list[Any] = [b',\n{"type":"Feature","id":', ids, head, coords, tail, *props, b"}}"]
     table = np.empty((n, len(slots)), dtype=object)
     for j, slot in enumerate(slots):
         table[:, j] = slot
@@ -186,8 +230,11 @@ def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = Fal
 
     Written a chunk of rows at a time, column by column (see :func:`_chunk_bytes`), so memory
     stays bounded by the chunk.  When ``out`` is a file (it has a binary ``buffer``) the bytes
-    go there without a decode.
+    go there without a decode, from a second thread: the kernel takes one chunk while the next
+    is being made (at most two chunks in memory).
     """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import numpy as np
 
     columns = [c for c in PROPERTIES if c in gdf.columns] + [
@@ -200,22 +247,34 @@ def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = Fal
         else np.argsort(gdf["id"].to_numpy(dtype=object), kind="stable")
     )
     binary = getattr(out, "buffer", None)
-    sink: Any
     if binary is not None:
         out.flush()
-        sink = binary.write
+        write = binary.write
     else:
 
-        def sink(data: bytes) -> None:
+        def write(data: bytes) -> None:
             out.write(data.decode("utf-8"))
 
-    sink(b'{"type":"FeatureCollection","features":[')
-    n = 0
-    for start in range(0, len(gdf), CHUNK_ROWS):
-        chunk = gdf.iloc[order[start : start + CHUNK_ROWS]]
-        sink(_chunk_bytes(chunk, columns, first=n == 0))
-        n += len(chunk)
-    sink(b"\n]}\n")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="geo-export") as writer:
+        pending: Future[Any] | None = None
+
+        def sink(data: bytes) -> None:
+            nonlocal pending
+            if pending is not None:
+                pending.result()  # in order, and an error in the writer stops the export here
+            pending = writer.submit(write, data) if binary is not None else None
+            if binary is None:
+                write(data)
+
+        sink(b'{"type":"FeatureCollection","features":[')
+        n = 0
+        for start in range(0, len(gdf), CHUNK_ROWS):
+            chunk = gdf.iloc[order[start : start + CHUNK_ROWS]]
+            sink(_chunk_bytes(chunk, columns, first=n == 0))
+            n += len(chunk)
+        sink(b"\n]}\n")
+        if pending is not None:
+            pending.result()
     if binary is not None:
         binary.flush()
     return n

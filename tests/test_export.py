@@ -131,3 +131,56 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_geojson_is_byte_for_byte_a_plain_serialisation_of_awkward_text() -> None:
+    """The column-wise writer (distinct values written once, lists cut out of one call) against the
+    obvious one-feature-at-a-time serialisation, on text made to trip it: quotes, backslashes,
+    ``","`` and ``],[`` inside strings, control characters, empty and missing sources."""
+    import io
+
+    import orjson
+
+    from benchmarks.synth import incidents_frame
+    from geo import export as export_mod
+
+    gdf = incidents_frame(400, seed=4)
+    awkward = [
+        'say "no"',
+        "back\\slash",
+        'a","b',
+        'ends with",',
+        "x],[y",
+        "tab\tnew\nline",
+        "ünïcödé ✓",
+        "</script>",
+        "",
+    ]
+    for k, text in enumerate(awkward):
+        row = gdf.index[k * 7]
+        gdf.at[row, "target"] = text
+        gdf.at[row, "perpetrator"] = text
+        gdf.at[row, "sources"] = [{"article": text, "quotes": [{"text": text + "],[", "start": 0, "end": 1}]}]
+    gdf.at[gdf.index[3], "sources"] = []
+    gdf.loc[gdf.index[5], "lat"] = None
+    gdf.loc[gdf.index[6], "fatalities_best"] = None
+    gdf = gdf.sample(frac=1, random_state=2)  # not in id order
+    for chunk_rows in (400, 37):
+        buf = io.StringIO()
+        old = export_mod.CHUNK_ROWS
+        export_mod.CHUNK_ROWS = chunk_rows
+        try:
+            export_mod.write_geojson(gdf, buf)
+        finally:
+            export_mod.CHUNK_ROWS = old
+        features = []
+        for props, point in export_mod.records_of(gdf):
+            geometry = None if point is None else {"type": "Point", "coordinates": list(point)}
+            features.append({"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props})
+        expected = (
+            b'{"type":"FeatureCollection","features":[\n'
+            + b",\n".join(orjson.dumps(f, option=orjson.OPT_SERIALIZE_NUMPY) for f in features)
+            + b"\n]}\n"
+        )
+        assert buf.getvalue().encode() == expected
+        assert len(json.loads(buf.getvalue())["features"]) == 400
