@@ -57,7 +57,7 @@ def _strings(series: Any) -> dict[str, Any]:
     values = [str(u) for u in uniques]
     if len(codes) and (codes == codes[0]).all():
         return {"v": values, "i": int(codes[0])}  # the same for every incident (or null for all): sent once
-    return {"v": values, "i": codes.tolist()}
+    return {"v": values, "i": codes.astype("int32")}  # a NumPy array: orjson writes it as a list
 
 
 def _detail_columns(g: Any) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def _detail_columns(g: Any) -> dict[str, Any]:
     for c in _NUMBER_FIELDS:  # whole numbers; -1 stands for null
         col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int64")
         values = col.to_numpy()
-        out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values.tolist()
+        out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values
     first: list[int] = []
     art: list[Any] = []
     title: list[Any] = []
@@ -105,19 +105,32 @@ def _detail_columns(g: Any) -> dict[str, Any]:
     return out
 
 
-def _constant_or_list(values: list[int]) -> int | list[int]:
-    return values[0] if values and all(v == values[0] for v in values) else values
+def _constant_or_list(values: Any) -> Any:
+    """One number when every value is the same (sent once), else the values (a NumPy array)."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype="int64")
+    return int(arr[0]) if len(arr) and (arr == arr[0]).all() else arr
 
 
-def _days(series: Any) -> list[int]:
-    """ISO dates -> days since 1970-01-01 (-1 where missing), vectorised."""
+def _codes_of(series: Any, index: dict[str, int]) -> Any:
+    """The position of each value in ``index`` (-1 for a missing or unlisted one), as a NumPy array."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype="int64")
+    return table[codes]
+
+
+def _days(series: Any) -> Any:
+    """ISO dates -> days since 1970-01-01 (-1 where missing), vectorised (a NumPy array)."""
     import numpy as np
     import pandas as pd
 
     parsed = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
     days = (parsed - pd.Timestamp("1970-01-01")).dt.days
-    out: list[int] = np.where(days.isna(), -1, days.fillna(-1)).astype(int).tolist()
-    return out
+    return np.where(days.isna(), -1, days.fillna(-1)).astype("int64")
 
 
 def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -138,22 +151,24 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
     lon = g["lon"].to_numpy(dtype="float64", na_value=np.nan)
     best = g["fatalities_best"].astype("Float64").fillna(g["fatalities_low"].astype("Float64")).fillna(-1)
     starts, ends = _days(g["date_start"]), _days(g["date_end"])
+    # Columns as NumPy arrays (orjson writes them as lists, NaN as null): no Python object per value.
+    slug_index = {s_: i for i, s_ in enumerate(slugs)}
     cols = {
-        "lat": np.asarray(np.where(np.isnan(lat), None, np.round(lat, 5))).tolist(),
-        "lon": np.asarray(np.where(np.isnan(lon), None, np.round(lon, 5))).tolist(),
-        "t": [slugs.index(t) for t in g["event_type"]],
-        "a": [actor_index.get(a, -1) if isinstance(a, str) else -1 for a in g["perpetrator"]],
-        "f": best.astype(int).tolist(),
+        "lat": np.round(lat, 5),
+        "lon": np.round(lon, 5),
+        "t": _codes_of(g["event_type"], slug_index),
+        "a": _codes_of(g["perpetrator"], actor_index),
+        "f": best.astype(int).to_numpy(dtype="int64"),
         "d0": starts,
-        "dd": _constant_or_list([e - b if b >= 0 else 0 for b, e in zip(starts, ends, strict=True)]),
-        "p": g["location_precision"].astype("Float64").fillna(0).astype(int).tolist(),
-        "u": g["uncertainty_km"].astype("Float64").fillna(-1).tolist(),
-        "strip": g["place_id"].isin(list(BORDER_REGIONS)).astype(int).tolist(),
-        "c": [country_index.get(c, -1) if isinstance(c, str) else -1 for c in g["country"]],
+        "dd": _constant_or_list(np.where(starts >= 0, ends - starts, 0)),
+        "p": g["location_precision"].astype("Float64").fillna(0).astype(int).to_numpy(dtype="int64"),
+        "u": g["uncertainty_km"].astype("Float64").fillna(-1).to_numpy(dtype="float64"),
+        "strip": g["place_id"].isin(list(BORDER_REGIONS)).to_numpy().astype("int64"),
+        "c": _codes_of(g["country"], country_index),
     }
     details = _detail_columns(g)
-    dated = [d for d in starts if d >= 0]
-    ends_dated = [d for d in ends if d >= 0]
+    dated = starts[starts >= 0]
+    ends_dated = ends[ends >= 0]
     today = int((pd.Timestamp.now().normalize() - pd.Timestamp("1970-01-01")).days)
     places = []
     for e in load_gazetteer().entries:
@@ -182,8 +197,8 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
         ],
         "actors": actors,
         "countries": countries,
-        "dayMin": min(dated) if dated else today,
-        "dayMax": max(ends_dated) if ends_dated else today,
+        "dayMin": int(dated.min()) if len(dated) else today,
+        "dayMax": int(ends_dated.max()) if len(ends_dated) else today,
         "border": [[la, lo] for la, lo in boundaries.border_vertices()],
         "bounds": ZONE_BOUNDS,
         "labels": boundaries.labels(),
@@ -282,7 +297,7 @@ def _stream_json(value: Any, emit: Any, depth: int) -> None:
             _stream_json(v, emit, depth - 1)
         emit(b"}")
     else:
-        emit(orjson.dumps(value))
+        emit(orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY))
 
 
 def unpack_data(text: str) -> Any:
