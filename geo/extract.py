@@ -239,6 +239,7 @@ _ATTACKER_NOUNS = frozenset(
      "bombers", "separatists", "militant", "attacker", "terrorist"}
 )  # fmt: skip
 _KILL = r"(?:killed|martyred|slain|shot\s+dead|dead|died|lost\s+their\s+lives|gunned\s+down|sacrificed\s+their\s+lives|embraced\s+(?:shahadat|martyrdom))"
+_DIGIT = re.compile(r"\d")
 _COUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "kill",
@@ -875,7 +876,8 @@ class Extractor:
         victims: list[Count] = []
         attackers: list[Count] = []
         injured: list[Count] = []
-        for what, pattern in _COUNT_PATTERNS:
+        # Every count pattern needs a number in figures (after alpha2digit): none, nothing to read.
+        for what, pattern in _COUNT_PATTERNS if _DIGIT.search(text) else ():
             for cm in pattern.finditer(text):
                 n = int(cm.group("n"))
                 if n > 5000 or (1900 <= n <= 2100):
