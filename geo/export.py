@@ -150,10 +150,14 @@ def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> li
         if not group:
             return
         codes, combos = pd.factorize(joint)
-        _, first = np.unique(codes, return_index=True)
+        first = np.empty(len(combos), dtype=np.intp)  # the first row of each combination
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        parts = []
+        for key, c, texts in group:  # each member's keyed text at those rows (code -1: null)
+            keyed = np.array([key + t for t in texts] + [key + b"null"], dtype=object)
+            parts.append(keyed[c[first]].tolist())
         table = np.empty(len(combos), dtype=object)
-        for k, row in enumerate(first.tolist()):
-            table[k] = b"".join(key + (b"null" if c[row] < 0 else texts[c[row]]) for key, c, texts in group)
+        table[:] = [b"".join(pieces) for pieces in zip(*parts, strict=True)]
         slots.append(table[codes])
         group, joint = [], None
 
