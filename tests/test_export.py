@@ -184,3 +184,29 @@ def test_geojson_is_byte_for_byte_a_plain_serialisation_of_awkward_text() -> Non
         )
         assert buf.getvalue().encode() == expected
         assert len(json.loads(buf.getvalue())["features"]) == 400
+
+
+def test_a_failing_write_in_the_writer_thread_stops_the_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel write happens on a second thread: its error must still reach the caller."""
+    import io
+
+    from geo import export as export_mod
+
+    class Full(io.RawIOBase):
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+            self.calls += 1
+            if self.calls == 3:  # once: a later flush would succeed, so only the thread saw it
+                raise OSError(28, "No space left on device")
+            return len(data)
+
+    raw = Full()
+    text = io.TextIOWrapper(io.BufferedWriter(raw, buffer_size=16), encoding="utf-8")
+    monkeypatch.setattr(export_mod, "CHUNK_ROWS", 2)
+    with pytest.raises(OSError, match="No space left"):
+        export_mod.write_geojson(api.load_incidents(), text)
