@@ -133,12 +133,6 @@ class _Bands:
             keep[edge] = haversine_km(lat, lon, self.lat[c[edge]], self.lon[c[edge]]) <= km
         kept = c[keep]
         dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(c2[keep]) * 0.5))
-        # Distances are shown to the metre: where the chord's value is a hair from a rounding step,
-        # take the haversine value so that output and order never depend on the formula used.
-        step = dist * 1000.0
-        tie = np.flatnonzero(np.abs(step - np.floor(step) - 0.5) <= 1e-6)
-        if len(tie):
-            dist[tie] = haversine_km(lat, lon, self.lat[kept[tie]], self.lon[kept[tie]])
         return self.rows[kept], dist
 
 
@@ -211,6 +205,15 @@ class NearIndex:
 
     def near(self, lat: float, lon: float, radius_km: float) -> gpd.GeoDataFrame:
         positions, distances, coarse = self.query(lat, lon, radius_km)
+        # Distances are shown to the metre: where the chord's value is a hair from a rounding step,
+        # take the haversine value, so that output and order never depend on the formula used.
+        step = distances * 1000.0
+        tie = np.flatnonzero(np.abs(step - np.floor(step) - 0.5) <= 1e-6)
+        if len(tie) and len(self.strips):  # a border strip's distance is to the border line: keep it
+            tie = tie[~np.isin(positions[tie], self.strips)]
+        if len(tie):
+            distances = distances.copy()
+            distances[tie] = haversine_km(lat, lon, self.lat[positions[tie]], self.lon[positions[tie]])
         out = self.gdf.iloc[positions].copy()
         out["distance_km"] = np.round(distances, 3)
         out["coarse"] = coarse
