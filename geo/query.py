@@ -63,6 +63,8 @@ def _chord(km: float) -> float:
     return float(2 * np.sin(min(np.pi, km / EARTH_RADIUS_KM) / 2))
 
 
+#: Frame positions as 32-bit integers: a batch of queries at 10^6 incidents returns tens of millions.
+_POS = np.int32
 #: Height of the latitude bands of :class:`_Bands` (degrees).
 BAND_DEG = 0.25
 #: Relative margin within which a chord comparison or a rounding is re-decided by :func:`haversine_km`.
@@ -82,7 +84,7 @@ class _Bands:
         key = band * 1000.0 + (lon + 180.0)
         order = np.argsort(key, kind="stable")
         self.key = key[order]
-        self.rows = rows[order]
+        self.rows = rows[order].astype(_POS)
         self.lat, self.lon = lat[order], lon[order]
         xyz = _unit_vectors(self.lat, self.lon)
         self.x, self.y, self.z = (np.ascontiguousarray(xyz[:, k]) for k in range(3))
@@ -114,7 +116,9 @@ class _Bands:
         starts = lo - np.concatenate(([0], np.cumsum(counts)[:-1]))
         return np.arange(total, dtype=np.intp) + np.repeat(starts, counts)
 
-    def ball(self, lat: float, lon: float, km: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    def ball(
+        self, lat: float, lon: float, km: float
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Frame positions and great-circle distances (km) of the points within ``km`` of (lat, lon)."""
         c = self._candidates(lat, lon, km)
         if not len(c):
@@ -157,8 +161,8 @@ class NearIndex:
         strip = gdf["place_id"].isin(list(BORDER_REGIONS)).to_numpy()
         located = ~np.isnan(lat)
         self.lat, self.lon = lat, lon
-        self.country_only = np.flatnonzero(located & np.isnan(unc) & ~strip)
-        self.strips = np.flatnonzero(located & strip)
+        self.country_only = np.flatnonzero(located & np.isnan(unc) & ~strip).astype(_POS)
+        self.strips = np.flatnonzero(located & strip).astype(_POS)
         self.countries = gdf["country"].to_numpy(dtype=object)
         self.groups: list[tuple[float, bool, _Bands]] = []
         pointlike = located & ~np.isnan(unc) & ~strip
@@ -169,11 +173,11 @@ class NearIndex:
 
     def query(
         self, lat: float, lon: float, radius_km: float
-    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
         """Positions (in the frame), great-circle distances (km) and coarse flags of the incidents found."""
         if not radius_km > 0:
             raise GeoError(f"--radius-km {radius_km:g} must be greater than 0")
-        pos: list[npt.NDArray[np.intp]] = []
+        pos: list[npt.NDArray[np.int32]] = []
         dist: list[npt.NDArray[np.float64]] = []
         coarse: list[npt.NDArray[np.bool_]] = []
         for u, always_coarse, bands in self.groups:
@@ -200,7 +204,7 @@ class NearIndex:
             dist.append(haversine_km(lat, lon, self.lat[rows], self.lon[rows]))
             coarse.append(np.ones(len(rows), dtype=bool))
         if not pos:
-            return np.array([], dtype=np.intp), np.array([]), np.array([], dtype=bool)
+            return np.array([], dtype=_POS), np.array([]), np.array([], dtype=bool)
         return np.concatenate(pos), np.concatenate(dist), np.concatenate(coarse)
 
     def near(self, lat: float, lon: float, radius_km: float) -> gpd.GeoDataFrame:
