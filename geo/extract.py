@@ -240,6 +240,10 @@ _ATTACKER_NOUNS = frozenset(
 )  # fmt: skip
 _KILL = r"(?:killed|martyred|slain|shot\s+dead|dead|died|lost\s+their\s+lives|gunned\s+down|sacrificed\s+their\s+lives|embraced\s+(?:shahadat|martyrdom))"
 _DIGIT = re.compile(r"\d")
+#: A word that each of the count patterns below requires (kept in step with them; a test checks).
+_COUNT_WORDS = re.compile(
+    r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt", re.I
+)
 _COUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "kill",
@@ -866,6 +870,9 @@ class Extractor:
     def _read_counts(self, m: Mention) -> None:
         from text_to_num import alpha2digit
 
+        if not _COUNT_WORDS.search(m.sentence.text):  # every count pattern needs one of these words
+            m.victims = m.attackers = m.injured = None
+            return
         text = alpha2digit(m.sentence.text, "en", threshold=0)
         text = re.sub(
             r"\b(?:a|one)\s+(?=(?:police|officer|soldier|policeman|guard|civilian|person|member)\b)",

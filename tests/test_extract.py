@@ -284,3 +284,38 @@ def test_ascii_fast_fold_equals_the_general_one() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert _aligned_fold_ascii(text) == general(text), repr(text)
+
+
+def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentences without a count word skip the count patterns; over every bundled and test report,
+    and sentences made for each pattern, the records are the same as with no prefilter at all."""
+    import re
+    from pathlib import Path
+
+    from geo import extract, ingest
+
+    files, _ = ingest.discover(
+        [str(Path(__file__).parent / "data"), str(extract.__file__).rsplit("/", 2)[0] + "/../seeds"]
+    )
+    meta = ingest.metadata_for(files)
+    articles = [a for f in files if isinstance(a := ingest.read(f, meta[f.parent]), ArticleInput)]
+    made = [
+        "Three soldiers were killed and 4 others were wounded in Rask on 2024-04-01.",
+        "The blast left 5 people dead in Turbat.",
+        "It claimed the lives of 7 passengers near Mastung.",
+        "The death toll rose to 12 in Quetta.",
+        "Two guards died alongside 3 civilians in Saravan.",
+        "Gunmen injured 6 workers in Gwadar.",
+        "The loss of 9 lives in Panjgur was mourned.",
+        "Four policemen embraced martyrdom in Zahedan.",
+    ]
+    articles += [
+        ArticleInput(id=f"m{i}", text=t, publication_date="2024-04-04", date_precision="day")
+        for i, t in enumerate(made)
+    ]
+    assert len(articles) > 20
+    with_filter = [Extractor().extract(a) for a in articles]
+    monkeypatch.setattr(extract, "_COUNT_WORDS", re.compile(""))
+    without = [Extractor().extract(a) for a in articles]
+    assert with_filter == without
+    assert sum(bool(r.get("fatalities", {}).get("best")) for recs in with_filter for r in recs) >= 8
