@@ -242,7 +242,8 @@ _KILL = r"(?:killed|martyred|slain|shot\s+dead|dead|died|lost\s+their\s+lives|gu
 _DIGIT = re.compile(r"\d")
 #: A word that each of the count patterns below requires (kept in step with them; a test checks).
 _COUNT_WORDS = re.compile(
-    r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt", re.I
+    r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
+    re.I,
 )
 _COUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (

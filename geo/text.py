@@ -87,24 +87,45 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
     """
     if text.isascii():
         return _aligned_fold_ascii(text)
-    chars: list[str] = []
+    return _aligned_fold_words(text)
+
+
+def _fold_char(ch: str) -> str:
+    """One letter or digit as the gazetteer's keys write it: no diacritics, case-folded."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
+    return base.casefold()
+
+
+# A letter or digit that is not an apostrophe (some apostrophes, such as U+02BC, are letters to Unicode).
+_APOS_CLASS = "".join(sorted(_APOSTROPHES))
+_WORD_ANY = re.compile(rf"[^\W_{_APOS_CLASS}]+(?:[{_APOS_CLASS}]+[^\W_{_APOS_CLASS}]+)*")
+
+
+def _aligned_fold_words(text: str) -> tuple[str, list[int]]:
+    """:func:`aligned_fold` for any text, a word at a time: ASCII words are lower-cased whole, and
+    only words with other letters are folded a character at a time (news text is mostly ASCII)."""
+    parts: list[str] = []
     origin: list[int] = []
-    space = True
-    for i, ch in enumerate(text):
-        if ch in _APOSTROPHES:
-            continue
-        if ch.isalnum():
-            base = unicodedata.normalize("NFKD", ch)
-            base = "".join(c for c in base if not unicodedata.combining(c)) or ch
-            for c in base.casefold():
-                chars.append(c)
+    words = list(_WORD_ANY.finditer(text))
+    for k, m in enumerate(words):
+        word, start = m.group(0), m.start()
+        if word.isascii() and "'" not in word and "`" not in word:
+            parts.append(word.lower())
+            origin.extend(range(start, m.end()))
+        else:
+            for i, ch in enumerate(word, start):
+                if ch in _APOSTROPHES:
+                    continue
+                folded = _fold_char(ch) if not ch.isascii() else ch.lower()
+                parts.append(folded)
+                origin.extend([i] * len(folded))
+        gap_end = words[k + 1].start() if k + 1 < len(words) else len(text)
+        for i in range(m.end(), gap_end):
+            if text[i] not in _APOSTROPHES:  # apostrophes vanish; anything else separates
+                parts.append(" ")
                 origin.append(i)
-            space = False
-        elif not space:
-            chars.append(" ")
-            origin.append(i)
-            space = True
-    return "".join(chars), origin
+                break
+    return "".join(parts), origin
 
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")

@@ -284,6 +284,14 @@ def test_ascii_fast_fold_equals_the_general_one() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert _aligned_fold_ascii(text) == general(text), repr(text)
+    # Any text (a word at a time): accents, ß, ligatures, fractions, combining marks, Persian and
+    # Arabic-Indic digits, every apostrophe, dashes and no-break spaces.
+    from geo.text import aligned_fold
+
+    alphabet = "aZ9 -.,'`\n()xéßḨİ½ﬁ\u0301بپ۳’‘ʿʾʼ\u02bb´—\u00a0_"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert aligned_fold(text) == general(text), repr(text)
 
 
 def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
