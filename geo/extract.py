@@ -1211,6 +1211,24 @@ def _plain_day(t: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | boo
     return d.isoformat(), "day"
 
 
+_PLAIN_MONTH = re.compile(r"^(?P<m>[A-Za-z]+)\.?(?:,?\s+(?P<y>\d{4}))?$")
+
+
+def _plain_month(core: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | None:
+    """ "October" / "Oct. 2023" -> ("2023-10", "month"): without a year, the latest such month not after
+    the article's date.  None for any other form (dateparser reads those)."""
+    m = _PLAIN_MONTH.match(core)
+    month = _MONTH_NUMBERS.get(m.group("m").lower()) if m else None
+    if m is None or month is None:
+        return None
+    if m.group("y"):
+        return f"{int(m.group('y')):04d}-{month:02d}", "month"
+    if ref is None:
+        return None
+    year = ref[0].year if (ref[0].year, month) <= (ref[0].year, ref[0].month) else ref[0].year - 1
+    return f"{year:04d}-{month:02d}", "month"
+
+
 def _resolve_date(kind: str, text: str, ref: tuple[dt.date, str] | None) -> tuple[str, str] | None:
     import dateparser
 
@@ -1230,6 +1248,8 @@ def _resolve_date(kind: str, text: str, ref: tuple[dt.date, str] | None) -> tupl
         if not has_year and (ref is None or ref[1] not in ("day", "month", "year")):
             return None
         core = re.sub(r"^(?:in|during|since|early|late|mid-?|of|last)\s+", "", t, flags=re.I)
+        if kind == "month" and (plain := _plain_month(core, ref)) is not None:
+            return plain  # "October", "October 2023": what dateparser would say, without it
         parsed = dateparser.parse(core, languages=["en"], settings=settings)
         if parsed is None:
             return None

@@ -327,3 +327,31 @@ def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatc
     without = [Extractor().extract(a) for a in articles]
     assert with_filter == without
     assert sum(bool(r.get("fatalities", {}).get("best")) for recs in with_filter for r in recs) >= 8
+
+
+def test_plain_month_names_read_as_dateparser_reads_them() -> None:
+    """The direct reading of "October" / "Oct. 2023" gives what dateparser gives, for every month
+    name and abbreviation, with and without a year, against article dates across the year."""
+    import dateparser
+
+    from geo.extract import _MONTH_NUMBERS, _plain_month
+
+    refs = [(dt.date(2024, 4, 4), "day"), (dt.date(2023, 12, 31), "day"), (dt.date(2022, 1, 1), "year"),
+            (dt.date(2021, 10, 1), "month"), (dt.date(2020, 2, 29), "day")]  # fmt: skip
+    for name in _MONTH_NUMBERS:
+        for text in (name, name.title(), name.upper(), f"{name.title()} 2019", f"{name.title()}. 2019"):
+            for ref in refs:
+                got = _plain_month(text, ref)
+                base = dt.datetime.combine(ref[0], dt.time())
+                settings = {
+                    "PREFER_DATES_FROM": "past",
+                    "PREFER_DAY_OF_MONTH": "first",
+                    "RELATIVE_BASE": base,
+                }
+                parsed = dateparser.parse(text, languages=["en"], settings=settings)
+                if parsed is None:
+                    continue  # dateparser does not read this form: neither way gives a date from it
+                d = parsed.date()
+                if "2019" not in text and d > ref[0]:
+                    d = d.replace(year=d.year - 1)
+                assert got == (f"{d.year:04d}-{d.month:02d}", "month"), (text, ref)
