@@ -314,7 +314,7 @@ def job_ingest(n: int, repeat: int) -> dict[str, Any]:
     from tests.helpers import write_corpus
 
     folder = Path(tempfile.mkdtemp(prefix="geo-bench-")) / "corpus"
-    write_corpus(folder, n)
+    write_corpus(folder, n, realistic=True)  # news-length reports, as in tests/data
     extractor = Extractor()
     entries = extractor.resolver.gazetteer.by_id
     files, _ = ingest.discover([str(folder)])

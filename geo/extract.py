@@ -460,6 +460,14 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("month", re.compile(rf"\b{_MONTH}\s+\d{{4}}\b", re.I)),
+    # "In 2013, a similar ambush...": a year alone, after a preposition, not a count or part of a range
+    (
+        "year",
+        re.compile(
+            r"\b(?:in|during|since|early|late|mid-?)\s+(?:19[5-9]\d|20\d\d)\b(?![-–/]\d|\s*(?:people|%|km))",
+            re.I,
+        ),
+    ),
     (
         "weekday",
         re.compile(
@@ -1244,6 +1252,11 @@ def _resolve_date(kind: str, text: str, ref: tuple[dt.date, str] | None) -> tupl
             return dt.date.fromisoformat(t).isoformat(), "day"
         except ValueError:
             return None
+    if kind == "year":
+        year = int(re.search(r"\d{4}", t).group(0))  # type: ignore[union-attr]
+        if ref is not None and year > ref[0].year:
+            return None  # a year after the article's: a plan or a forecast, not the event
+        return f"{year:04d}", "year"
     if kind in ("day", "month"):
         if not has_year and (ref is None or ref[1] not in ("day", "month", "year")):
             return None

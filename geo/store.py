@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS incident (
     id TEXT PRIMARY KEY, date_start TEXT, date_end TEXT, place_id TEXT, record TEXT NOT NULL,
     reasons TEXT NOT NULL DEFAULT '[]', updated_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS incident_date ON incident (date_start);
+CREATE INDEX IF NOT EXISTS incident_place ON incident (place_id);
 CREATE TABLE IF NOT EXISTS candidate (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES article(id),
     incident_id TEXT NOT NULL REFERENCES incident(id), record TEXT NOT NULL, article_date TEXT);
@@ -175,23 +176,48 @@ class Store:
         )
         return IngestResult(article_id, "new", new, merged, unresolved)
 
+    def _compatible_ids(self, place: Entry, entries: Mapping[str, Entry]) -> tuple[str, ...]:
+        """The gazetteer ids whose places why_same would join to ``place`` (cached per place)."""
+        from geo.dedup import SAME_PLACE_KM, places_compatible
+
+        key = (place.id, place.lat, place.lon, len(entries))
+        cache: dict[tuple[object, ...], tuple[str, ...]] = self.__dict__.setdefault("_near_ids", {})
+        if key not in cache:
+            cache[key] = tuple(i for i, e in entries.items() if places_compatible(place, e, SAME_PLACE_KM))
+        return cache[key]
+
     def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:
         """The stored incident this candidate belongs to, if any (checked against each of its reports)."""
+        from geo.dedup import _place
         from geo.records import date_span
 
         d = cand.date
+        place = _place(entries, cand)
+        if place is None and (d is None or d[1] != "day"):
+            return None  # no place and no day: why_same joins it to nothing
+        where: list[str] = []
+        args: list[str] = []
         if d is not None:
+            import datetime as dt
+
             span = date_span(*d)
             assert span is not None
             lo = (span[0].toordinal() - 1, span[1].toordinal() + 1)
-            import datetime as dt
-
-            rows = self.con.execute(
-                "SELECT id, reasons FROM incident WHERE date_start IS NULL OR (date_start <= ? AND date_end >= ?)",
-                (dt.date.fromordinal(lo[1]).isoformat(), dt.date.fromordinal(lo[0]).isoformat()),
-            ).fetchall()
-        else:
-            rows = self.con.execute("SELECT id, reasons FROM incident").fetchall()
+            where.append("(date_start IS NULL OR (date_start <= ? AND date_end >= ?))")
+            args += [dt.date.fromordinal(lo[1]).isoformat(), dt.date.fromordinal(lo[0]).isoformat()]
+        if place is not None:
+            # An incident's place is one of its reports' places: if the candidate's is too far from it,
+            # that report and the candidate are not one incident (why_same), so neither is the group.
+            # Only incidents at a compatible place, at no place, or at a place this gazetteer no longer
+            # has are read.
+            near = self._compatible_ids(place, entries)
+            where.append(
+                f"(place_id IS NULL OR place_id IN ({','.join('?' * len(near))})"
+                f" OR place_id NOT IN ({','.join('?' * len(entries))}))"
+            )
+            args += [*near, *entries]
+        sql = "SELECT id, reasons FROM incident" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.con.execute(sql, args).fetchall()
         for incident_id, reasons in rows:
             members = [
                 Candidate(json.loads(r), tuple(json.loads(ad)) if ad else None)

@@ -355,3 +355,14 @@ def test_plain_month_names_read_as_dateparser_reads_them() -> None:
                 if "2019" not in text and d > ref[0]:
                     d = d.replace(year=d.year - 1)
                 assert got == (f"{d.year:04d}-{d.month:02d}", "month"), (text, ref)
+
+
+def test_a_year_alone_dates_an_earlier_incident(ex: Extractor) -> None:
+    recs = read(
+        ex, "In 2013, a similar ambush near Saravan killed 6 border guards, officials said.", "2015-01-09"
+    )
+    assert [(r["date"], r["date_precision"]) for r in recs] == [("2013", "year")]
+    # A range, a later year (a plan) and a count are not dates.
+    for text in ("Work planned in 2019-20 near Gwadar stopped after 4 workers were killed.",
+                 "In 2030, officials said, 4 soldiers were killed near Gwadar."):  # fmt: skip
+        assert all(r["date"] is None or r["date_precision"] != "year" for r in read(ex, text, "2015-01-09"))
