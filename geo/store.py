@@ -178,7 +178,8 @@ class Store:
 
     def _compatible_ids(self, place: Entry, entries: Mapping[str, Entry]) -> tuple[str, ...]:
         """The gazetteer ids whose places why_same would join to ``place`` (cached per place)."""
-        from geo.dedup import SAME_PLACE_KM, places_compatible
+        from geo.dedup import SAME_PLACE_KM
+        from geo.extract import places_compatible
 
         key = (place.id, place.lat, place.lon, len(entries))
         cache: dict[tuple[object, ...], tuple[str, ...]] = self.__dict__.setdefault("_near_ids", {})

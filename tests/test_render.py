@@ -151,10 +151,17 @@ def test_search_box_finds_a_gazetteer_place(browser: Any, tmp_path: Path) -> Non
     v = open_page(browser, write_map(tmp_path, api.load_incidents()))
     v.page.fill(".geo-search input", "Gowhar Kuh")
     v.page.dispatch_event(".geo-search input", "change")
+    # The map may animate to the place: wait (up to 5 s) until it is there, then check where it is.
+    v.page.wait_for_function(
+        "(() => { const c = window.geoMapState.map.getCenter();"
+        " return Math.abs(c.lat - 28.355) < 0.01 && Math.abs(c.lng - 60.47333) < 0.01; })()",
+        timeout=5000,
+    )
     centre = v.page.evaluate(
         "(() => { const c = window.geoMapState.map.getCenter(); return [c.lat, c.lng]; })()"
     )
     assert abs(centre[0] - 28.355) < 0.01 and abs(centre[1] - 60.47333) < 0.01
+    v.page.wait_for_selector(".leaflet-popup-content", timeout=5000)
     assert "Gohar Kuh (subdistrict)" in v.page.inner_text(".leaflet-popup-content")
 
 
