@@ -85,34 +85,15 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
     >>> text[o[i] : o[i + len("gowhar kuh") - 1] + 1]
     'Gowhar-Kuh'
     """
-    if text.isascii():
-        return _aligned_fold_ascii(text)
-    return _aligned_fold_words(text)
-
-
-def _fold_char(ch: str) -> str:
-    """One letter or digit as the gazetteer's keys write it: no diacritics, case-folded."""
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
-    return base.casefold()
-
-
-# A letter or digit that is not an apostrophe (some apostrophes, such as U+02BC, are letters to Unicode).
-_APOS_CLASS = "".join(sorted(_APOSTROPHES))
-_WORD_ANY = re.compile(rf"[^\W_{_APOS_CLASS}]+(?:[{_APOS_CLASS}]+[^\W_{_APOS_CLASS}]+)*")
-
-
-def _aligned_fold_words(text: str) -> tuple[str, list[int]]:
-    """:func:`aligned_fold` for any text, a word at a time: ASCII words are lower-cased whole, and
-    only words with other letters are folded a character at a time (news text is mostly ASCII)."""
     parts: list[str] = []
     origin: list[int] = []
-    words = list(_WORD_ANY.finditer(text))
+    words = list(_WORD.finditer(text))
     for k, m in enumerate(words):
         word, start = m.group(0), m.start()
-        if word.isascii() and "'" not in word and "`" not in word:
+        if word.isascii() and "'" not in word and "`" not in word:  # most words of English news
             parts.append(word.lower())
             origin.extend(range(start, m.end()))
-        else:
+        else:  # a character at a time: apostrophes vanish, other letters lose their diacritics
             for i, ch in enumerate(word, start):
                 if ch in _APOSTROPHES:
                     continue
@@ -128,30 +109,16 @@ def _aligned_fold_words(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origin
 
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")
+def _fold_char(ch: str) -> str:
+    """One letter or digit as the gazetteer's keys write it: no diacritics, case-folded."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
+    return base.casefold()
 
 
-def _aligned_fold_ascii(text: str) -> tuple[str, list[int]]:
-    """:func:`aligned_fold` for ASCII text, a word at a time instead of a character at a time."""
-    parts: list[str] = []
-    origin: list[int] = []
-    words = list(_WORD.finditer(text))
-    for k, m in enumerate(words):
-        word = m.group(0)
-        if "'" in word or "`" in word:
-            kept = [(i, c) for i, c in enumerate(word, m.start()) if c not in "'`"]
-            parts.append("".join(c for _i, c in kept).lower())
-            origin.extend(i for i, _c in kept)
-        else:
-            parts.append(word.lower())
-            origin.extend(range(m.start(), m.end()))
-        gap_end = words[k + 1].start() if k + 1 < len(words) else len(text)
-        for i in range(m.end(), gap_end):
-            if text[i] not in "'`":  # apostrophes vanish; anything else separates
-                parts.append(" ")
-                origin.append(i)
-                break
-    return "".join(parts), origin
+# A word: letters and digits (not apostrophes, some of which, such as U+02BC, are letters to Unicode),
+# joined by apostrophes.  Folding goes a word at a time, not a character at a time.
+_APOS_CLASS = "".join(sorted(_APOSTROPHES))
+_WORD = re.compile(rf"[^\W_{_APOS_CLASS}]+(?:[{_APOS_CLASS}]+[^\W_{_APOS_CLASS}]+)*")
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:

@@ -253,11 +253,11 @@ def test_a_road_project_is_not_a_place(ex: Extractor) -> None:
     assert r["place_id"] == "pk-nushki-district" and r.get("lat") is None
 
 
-def test_ascii_fast_fold_equals_the_general_one() -> None:
+def test_word_at_a_time_fold_equals_the_character_level_one() -> None:
     import random
     import unicodedata
 
-    from geo.text import _APOSTROPHES, _aligned_fold_ascii
+    from geo.text import _APOSTROPHES, aligned_fold
 
     def general(text: str) -> tuple[str, list[int]]:
         chars, origin, space = [], [], True
@@ -283,11 +283,9 @@ def test_ascii_fast_fold_equals_the_general_one() -> None:
     alphabet = "aZ9 -.,'`\n()x"
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        assert _aligned_fold_ascii(text) == general(text), repr(text)
-    # Any text (a word at a time): accents, ß, ligatures, fractions, combining marks, Persian and
-    # Arabic-Indic digits, every apostrophe, dashes and no-break spaces.
-    from geo.text import aligned_fold
-
+        assert aligned_fold(text) == general(text), repr(text)
+    # Any text: accents, ß, ligatures, fractions, combining marks, Persian and Arabic-Indic digits,
+    # every apostrophe, dashes and no-break spaces.
     alphabet = "aZ9 -.,'`\n()xéßḨİ½ﬁ\u0301بپ۳’‘ʿʾʼ\u02bb´—\u00a0_"
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
