@@ -74,7 +74,6 @@ def records_of(
 CHUNK_ROWS = 20_000
 #: Columns are written together while their combinations stay at most this share of the rows.
 _FEW = 0.125
-_OPTS = 0  # set on first use: orjson.OPT_SERIALIZE_NUMPY
 
 
 def _exact(data: bytes) -> bytes:
@@ -130,6 +129,15 @@ def _column_codes(series: Any) -> tuple[Any, list[bytes]] | None:
     return codes, _texts(np.asarray(uniques, dtype=object).tolist())
 
 
+def _take(texts: list[bytes], codes: Any, key: bytes = b"") -> Any:
+    """``key`` + the text of each code (code -1: ``null``), as a NumPy array of bytes."""
+    import numpy as np
+
+    table = np.empty(len(texts) + 1, dtype=object)
+    table[:] = [key + t for t in texts] + [key + b"null"]
+    return table[codes]
+
+
 def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> list[Any]:
     """The properties of every row as a few slots (arrays of bytes, or constants), keys included.
 
@@ -156,9 +164,8 @@ def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> li
         first = np.empty(len(combos), dtype=np.intp)  # the first row of each combination
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
         parts = []
-        for key, c, texts in group:  # each member's keyed text at those rows (code -1: null)
-            keyed = np.array([key + t for t in texts] + [key + b"null"], dtype=object)
-            parts.append(keyed[c[first]].tolist())
+        for key, c, texts in group:  # each member's keyed text at those rows
+            parts.append(_take(texts, c[first], key).tolist())
         table = np.empty(len(combos), dtype=object)
         table[:] = [b"".join(pieces) for pieces in zip(*parts, strict=True)]
         slots.append(table[codes])
@@ -184,10 +191,7 @@ def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> li
         codes, texts = coded
         if len(texts) > limit:  # distinct values (ids): one piece per row
             close()
-            table = np.empty(len(texts) + 1, dtype=object)
-            table[:-1] = texts
-            table[-1] = b"null"
-            slots += [key, table[codes]]
+            slots += [key, _take(texts, codes)]
             continue
         if joint is not None:
             together, combos = pd.factorize(joint * (len(texts) + 1) + (codes + 1))
@@ -210,7 +214,7 @@ def _chunk_bytes(chunk: Any, columns: list[str], first: bool) -> bytes:
 
     n = len(chunk)
     codes, texts = _column_codes(chunk["id"])  # type: ignore[misc]
-    ids = np.array([*texts, b"null"], dtype=object)[codes]
+    ids = _take(texts, codes)
     props = _property_slots(chunk, columns, {"id": ids})
     lat = np.round(chunk["lat"].to_numpy(dtype="float64", na_value=np.nan), COORD_DECIMALS)
     lon = np.round(chunk["lon"].to_numpy(dtype="float64", na_value=np.nan), COORD_DECIMALS)
@@ -267,11 +271,12 @@ def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = Fal
 
         def sink(data: bytes) -> None:
             nonlocal pending
+            if binary is None:  # text (a StringIO): written here
+                write(data)
+                return
             if pending is not None:
                 pending.result()  # in order, and an error in the writer stops the export here
-            pending = writer.submit(write, data) if binary is not None else None
-            if binary is None:
-                write(data)
+            pending = writer.submit(write, data)
 
         sink(b'{"type":"FeatureCollection","features":[')
         n = 0
