@@ -62,6 +62,8 @@ class Store:
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
+        # Gazetteer ids near each candidate place (see _compatible_ids), computed once per place.
+        self._near_ids: dict[tuple[object, ...], tuple[str, ...]] = {}
         if not create and not path.exists():
             raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,10 +184,11 @@ class Store:
         from geo.extract import places_compatible
 
         key = (place.id, place.lat, place.lon, len(entries))
-        cache: dict[tuple[object, ...], tuple[str, ...]] = self.__dict__.setdefault("_near_ids", {})
-        if key not in cache:
-            cache[key] = tuple(i for i, e in entries.items() if places_compatible(place, e, SAME_PLACE_KM))
-        return cache[key]
+        if key not in self._near_ids:
+            self._near_ids[key] = tuple(
+                i for i, e in entries.items() if places_compatible(place, e, SAME_PLACE_KM)
+            )
+        return self._near_ids[key]
 
     def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:
         """The stored incident this candidate belongs to, if any (checked against each of its reports)."""
