@@ -31,7 +31,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -71,60 +71,134 @@ EVENT_WORDS: dict[str, str] = {
          "wounded", "injured", "death toll"], "harm"),
 }  # fmt: skip
 
-_REACTION = re.compile(
-    r"\b(condemn\w*|condolence\w*|denounc\w*|deplor\w*|press (?:briefing|conference)|weekly briefing|"
-    r"meeting|met with|talks|visit\w*|telephone|phone call|called his|solidarity|sympath\w*|"
-    r"reaffirm\w*|urged|calls? for|spokes(?:man|woman|person)|accus\w*|blam\w*|a letter|summon\w*|"
-    r"investigation|probe)\b",
-    re.I,
+_COUNTRY_STEMS = "iran|pakistan|afghan"
+
+
+def _folded(text: str) -> str | None:
+    """``text`` case-folded for :class:`_Needing`, or None when it has a letter beyond ASCII: case-insensitive
+    patterns match some of those (the Kelvin sign, a dotted İ) to ASCII letters that folding does not give."""
+    if not text.isascii() and any(ch.isalpha() for ch in text if not ch.isascii()):
+        return None
+    return text.casefold()
+
+
+class _Needing:
+    """A case-insensitive pattern with the words it cannot match without: each group ("a|b|c") needs one
+    of its words in the case-folded text; the group "\\d" needs a digit (of any script).  The pattern is
+    not run on text that lacks them: cheap substring tests first, the regex only where it can match.
+    A test checks the words against generated sentences."""
+
+    __slots__ = ("needs", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], *groups: str) -> None:
+        self.pattern = pattern
+        self.needs = tuple(tuple(g.split("|")) for g in groups)
+
+    def can_match(self, text: str) -> bool:
+        folded = _folded(text)
+        if folded is None:
+            return True
+        for group in self.needs:
+            if group == ("\\d",):
+                if _DIGIT.search(text) is None:
+                    return False
+                continue
+            for w in group:
+                if w in folded:
+                    break
+            else:
+                return False
+        return True
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.can_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.can_match(text) else iter(())
+
+
+_DIGIT = re.compile(r"\d")
+_REACTION = _Needing(
+    re.compile(
+        r"\b(condemn\w*|condolence\w*|denounc\w*|deplor\w*|press (?:briefing|conference)|weekly briefing|"
+        r"meeting|met with|talks|visit\w*|telephone|phone call|called his|solidarity|sympath\w*|"
+        r"reaffirm\w*|urged|calls? for|spokes(?:man|woman|person)|accus\w*|blam\w*|a letter|summon\w*|"
+        r"investigation|probe)\b",
+        re.I,
+    ),
+    "condemn|condolence|denounc|deplor|press|weekly|meeting|met with|talks|visit|telephone|phone call|called his|solidarity|sympath|reaffirm|urged|call|spokes|accus|blam|letter|summon|investigation|probe",
 )
 #: Sentences that summarise a history or a relation, not an event: never a mention.
-_SUMMARY = re.compile(
-    r"\b(tensions|each other(?:['’]s)?|exchanged|at odds|frequent(?:ly)? targets?|routinely|long-running|"
-    r"have been behind|history of|campaign of|insurgency|uptick|surge in|spate of|wave of|from time to time|"
-    r"sometimes|occasional(?:ly)?)\b",
-    re.I,
+_SUMMARY = _Needing(
+    re.compile(
+        r"\b(tensions|each other(?:['’]s)?|exchanged|at odds|frequent(?:ly)? targets?|routinely|long-running|"
+        r"have been behind|history of|campaign of|insurgency|uptick|surge in|spate of|wave of|from time to time|"
+        r"sometimes|occasional(?:ly)?)\b",
+        re.I,
+    ),
+    "tensions|each other|exchanged|at odds|frequent|routinely|long-running|have been behind|history of|campaign of|insurgency|uptick|surge in|spate of|wave of|from time to time|sometimes|occasional",
 )
 #: Vague time: background unless the sentence also fixes a day or names a place of the zone.
-_VAGUE_TIME = re.compile(
-    r"\b(in recent (?:years|months)|over the (?:years|past)|in the past|for years|for decades|since then|"
-    r"has conducted|have targeted|have lost)\b",
-    re.I,
+_VAGUE_TIME = _Needing(
+    re.compile(
+        r"\b(in recent (?:years|months)|over the (?:years|past)|in the past|for years|for decades|since then|"
+        r"has conducted|have targeted|have lost)\b",
+        re.I,
+    ),
+    "in recent|over the|in the past|for years|for decades|since then|has conducted|have targeted|have lost",
 )
-_CAPTION = re.compile(
-    r"\b(photo|handout|file picture|file image)\b.*\b(shows?|showing|taken)\b|\((?:AFP|Reuters|AP|EPA)[^)]*\)|"
-    r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Photo\b.*|File)\s*$|^(?:relatives|mourners|people|residents|soldiers)\s+(?:mourn|gather|stand|attend)",
-    re.I,
+_CAPTION = _Needing(
+    re.compile(
+        r"\b(photo|handout|file picture|file image)\b.*\b(shows?|showing|taken)\b|\((?:AFP|Reuters|AP|EPA)[^)]*\)|"
+        r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Photo\b.*|File)\s*$|^(?:relatives|mourners|people|residents|soldiers)\s+(?:mourn|gather|stand|attend)",
+        re.I,
+    ),
+    "photo|handout|file|(|afp|reuters|ap|epa|mourn|gather|stand|attend",
 )
 _BOILERPLATE = re.compile(
     r"^(read more|related|also read|see also|short url|follow|share|click here|updated\b|published\b)", re.I
 )
 _BULLET = re.compile(r"^[•*·▪►\-–]\s*")
-_SECURITY = re.compile(
-    r"\b(police\w*|officers?|guards?|borderguards?|constables?|cops?|sepoys?|soldiers?|troops|security|military|army|irgc|revolutionary guards|"
-    r"headquarters|checkpoints?|check[- ]?posts?|posts?|stations?|patrols?|convoys?|frontier corps|fc|"
-    r"levies|camps?|bases?|installations?|personnel|servicemen|paramilitar\w*)\b",
-    re.I,
+_SECURITY = _Needing(
+    re.compile(
+        r"\b(police\w*|officers?|guards?|borderguards?|constables?|cops?|sepoys?|soldiers?|troops|security|military|army|irgc|revolutionary guards|"
+        r"headquarters|checkpoints?|check[- ]?posts?|posts?|stations?|patrols?|convoys?|frontier corps|fc|"
+        r"levies|camps?|bases?|installations?|personnel|servicemen|paramilitar\w*)\b",
+        re.I,
+    ),
+    "police|officer|guard|constable|cop|sepoy|soldier|troops|security|military|army|irgc|headquarters|checkpoint|check|post|station|patrol|convoy|frontier|fc|levies|camp|base|installation|personnel|servicemen|paramilitar",
 )
-_CLAIM = re.compile(r"\bclaim(?:ed|s|ing)?\b(?!\s+the\s+lives)|\bresponsibility\b", re.I)
-_BLAME = re.compile(
-    r"\b(blam\w*|accus\w*|attribut\w*|suspected|allegedly|believed to|state media|state television|"
-    r"said|says|stated|according to|reported|reportedly|press release|evidence)\b",
-    re.I,
+_CLAIM = _Needing(
+    re.compile(r"\bclaim(?:ed|s|ing)?\b(?!\s+the\s+lives)|\bresponsibility\b", re.I),
+    "claim|responsibility",
 )
-_GROUP_ANAPHOR = re.compile(
-    r"\b(?:the|this|that)\s+(?:militant\s+|terrorist\s+|armed\s+|separatist\s+|terror\s+)?(?:group|outfit|organi[sz]ation)\b",
-    re.I,
+_BLAME = _Needing(
+    re.compile(
+        r"\b(blam\w*|accus\w*|attribut\w*|suspected|allegedly|believed to|state media|state television|"
+        r"said|says|stated|according to|reported|reportedly|press release|evidence)\b",
+        re.I,
+    ),
+    "blam|accus|attribut|suspected|allegedly|believed to|state media|state television|said|says|stated|according to|reported|reportedly|press release|evidence",
+)
+_GROUP_ANAPHOR = _Needing(
+    re.compile(
+        r"\b(?:the|this|that)\s+(?:militant\s+|terrorist\s+|armed\s+|separatist\s+|terror\s+)?(?:group|outfit|organi[sz]ation)\b",
+        re.I,
+    ),
+    "group|outfit|organi",
 )
 _TARGET_BEFORE = re.compile(
     r"(?:\b(?:on|against|targeting|targeted|at)\s+(?:what\s+it\s+called\s+)?(?:the\s+)?(?:two\s+)?(?:bases?|hideouts?|positions?|camps?|training camps?|members?)?\s*(?:of\s+)?(?:the\s+)?(?:separatist\s+|militant\s+)?$)",
     re.I,
 )
-_STATE_STRIKE = re.compile(
-    r"\b(?P<who>Iran|Pakistan|Afghanistan|Iranian|Pakistani|Afghan)(?:'s|’s)?\s+(?:also\s+|then\s+)?"
-    r"(?:(?:armed\s+)?(?:forces|military|army|air\s+force|jets|drones|troops)\s+)?(?:has\s+|had\s+|have\s+)?"
-    r"(?:launched|carried\s+out|conducted|fired|struck|targeted|hit|launches|carries\s+out|bombed|retaliated)\b",
-    re.I,
+_STATE_STRIKE = _Needing(
+    re.compile(
+        r"\b(?P<who>Iran|Pakistan|Afghanistan|Iranian|Pakistani|Afghan)(?:'s|’s)?\s+(?:also\s+|then\s+)?"
+        r"(?:(?:armed\s+)?(?:forces|military|army|air\s+force|jets|drones|troops)\s+)?(?:has\s+|had\s+|have\s+)?"
+        r"(?:launched|carried\s+out|conducted|fired|struck|targeted|hit|launches|carries\s+out|bombed|retaliated)\b",
+        re.I,
+    ),
+    _COUNTRY_STEMS,
 )
 _STATE_CODE = {
     "iran": "IR",
@@ -134,19 +208,26 @@ _STATE_CODE = {
     "afghanistan": "AF",
     "afghan": "AF",
 }
-_COUNTRY_IN = re.compile(
-    r"\b(?:in|inside|on)\s+(?:the\s+)?(?:(?:south[- ]?eastern|southeast|south[- ]?western|southwest|eastern|western|"
-    r"northern|southern|north[- ]?western|north[- ]?eastern|restive|volatile)\s+)?"
-    r"(?P<country>Iran|Pakistan|Afghanistan)\b(?!['’]s)|\bon\s+(?P<adj>Iranian|Pakistani|Afghan)\s+soil\b|"
-    r"\bin\s+(?P<poss>Iran|Pakistan|Afghanistan)['’]s\s+(?:restive\s+|volatile\s+|remote\s+|troubled\s+)?"
-    r"(?:south[- ]?east(?:ern)?|south[- ]?west(?:ern)?|east(?:ern)?|west(?:ern)?|north(?:ern)?|south(?:ern)?)\b",
-    re.I,
+_COUNTRY_IN = _Needing(
+    re.compile(
+        r"\b(?:in|inside|on)\s+(?:the\s+)?(?:(?:south[- ]?eastern|southeast|south[- ]?western|southwest|eastern|western|"
+        r"northern|southern|north[- ]?western|north[- ]?eastern|restive|volatile)\s+)?"
+        r"(?P<country>Iran|Pakistan|Afghanistan)\b(?!['’]s)|\bon\s+(?P<adj>Iranian|Pakistani|Afghan)\s+soil\b|"
+        r"\bin\s+(?P<poss>Iran|Pakistan|Afghanistan)['’]s\s+(?:restive\s+|volatile\s+|remote\s+|troubled\s+)?"
+        r"(?:south[- ]?east(?:ern)?|south[- ]?west(?:ern)?|east(?:ern)?|west(?:ern)?|north(?:ern)?|south(?:ern)?)\b",
+        re.I,
+    ),
+    _COUNTRY_STEMS,
 )
-_BORDER_REGION = re.compile(
-    r"\b(?:close\s+to|near|along|on|across)\s+(?:the\s+)?(?P<country>Iran|Pakistan|Afghanistan|Iranian|Pakistani|Afghan)"
-    r"(?:['’]s)?\s+(?:border|frontier)\b|\b(?:close\s+to|near|along|on)\s+the\s+(?P<a>Iran|Pakistan)[-–\s]+(?P<b>Iran|Pakistan)\s+border\b|"
-    r"\b(?:close\s+to|near|along|on)\s+the\s+(?:border|frontier)\s+with\s+(?P<with>Iran|Pakistan|Afghanistan)\b",
-    re.I,
+_BORDER_REGION = _Needing(
+    re.compile(
+        r"\b(?:close\s+to|near|along|on|across)\s+(?:the\s+)?(?P<country>Iran|Pakistan|Afghanistan|Iranian|Pakistani|Afghan)"
+        r"(?:['’]s)?\s+(?:border|frontier)\b|\b(?:close\s+to|near|along|on)\s+the\s+(?P<a>Iran|Pakistan)[-–\s]+(?P<b>Iran|Pakistan)\s+border\b|"
+        r"\b(?:close\s+to|near|along|on)\s+the\s+(?:border|frontier)\s+with\s+(?P<with>Iran|Pakistan|Afghanistan)\b",
+        re.I,
+    ),
+    _COUNTRY_STEMS,
+    "border|frontier",
 )
 _ROAD = re.compile(
     r"(?P<a>[A-Z][\w’'-]*?)\s*[-–]\s*(?P<b>[A-Z][\w’'-]*)\s+(?:road|highway|motorway|route|railway|railway\s+line)\b"
@@ -202,13 +283,22 @@ _NOT_NAMES = frozenset(
         ],
     )
 )
-_ANAPHOR_PLACE = re.compile(
-    r"\b(?:in|at|near)\s+the\s+(?P<kind>city|town|village|port city|border town)\b(?!\s+of\b)", re.I
+_ANAPHOR_PLACE = _Needing(
+    re.compile(
+        r"\b(?:in|at|near)\s+the\s+(?P<kind>city|town|village|port city|border town)\b(?!\s+of\b)", re.I
+    ),
+    "city|town|village",
 )
-_MULTI_SITE = re.compile(r"\b(?:towns|cities|villages|districts|areas|counties)\s+of\b", re.I)
-_PLURAL_EVENTS = re.compile(
-    r"\b(?:two|three|four|2|3|4|twin|separate|simultaneous|coordinated|multiple)\s+(?:\w+\s+){0,2}(?:attacks|bombings|blasts|assaults|raids|strikes)\b|\battacks\s+in\b",
-    re.I,
+_MULTI_SITE = _Needing(
+    re.compile(r"\b(?:towns|cities|villages|districts|areas|counties)\s+of\b", re.I),
+    "towns|cities|villages|districts|areas|counties",
+)
+_PLURAL_EVENTS = _Needing(
+    re.compile(
+        r"\b(?:two|three|four|2|3|4|twin|separate|simultaneous|coordinated|multiple)\s+(?:\w+\s+){0,2}(?:attacks|bombings|blasts|assaults|raids|strikes)\b|\battacks\s+in\b",
+        re.I,
+    ),
+    "attacks|bombings|blasts|assaults|raids|strikes",
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|outside|inside|into|of|on\s+the\s+outskirts\s+of|outskirts\s+of|from\s+the\s+area\s+of|around)\s+(?:the\s+)?(?:\w+\s+){0,3}$",
@@ -239,51 +329,86 @@ _ATTACKER_NOUNS = frozenset(
      "bombers", "separatists", "militant", "attacker", "terrorist"}
 )  # fmt: skip
 _KILL = r"(?:killed|martyred|slain|shot\s+dead|dead|died|lost\s+their\s+lives|gunned\s+down|sacrificed\s+their\s+lives|embraced\s+(?:shahadat|martyrdom))"
-_DIGIT = re.compile(r"\d")
 #: A word that each of the count patterns below requires (kept in step with them; a test checks).
-_COUNT_WORDS = re.compile(
-    r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
-    re.I,
+_COUNT_WORDS = _Needing(
+    re.compile(
+        r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
+        re.I,
+    ),
+    "kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
 )
-_COUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+#: Each count pattern with the words it needs (see :class:`_Needing`; each also needs a number in figures).
+_KILL_STEMS = "kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced"
+_HURT_STEMS = "injur|wound|hurt"
+_COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
     (
         "kill",
-        re.compile(
-            rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\b[^.;]*?\b(?:were|was|have\s+been|had\s+been|are|got)\s+{_KILL}",
-            re.I,
+        _Needing(
+            re.compile(
+                rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\b[^.;]*?\b(?:were|was|have\s+been|had\s+been|are|got)\s+{_KILL}",
+                re.I,
+            ),
+            _KILL_STEMS,
         ),
     ),
     (
         "kill",
-        re.compile(
-            rf"\b(?:killed|killing|martyred|martyring|kill|claimed\s+the\s+lives\s+of|left)\s+{_Q}{_N}\b(?:\s+{_ADJ}{_VICTIM})?(?!\s*(?:%|percent|km|kilomet|years?|hours?|minutes?|days?)\b)",
-            re.I,
+        _Needing(
+            re.compile(
+                rf"\b(?:killed|killing|martyred|martyring|kill|claimed\s+the\s+lives\s+of|left)\s+{_Q}{_N}\b(?:\s+{_ADJ}{_VICTIM})?(?!\s*(?:%|percent|km|kilomet|years?|hours?|minutes?|days?)\b)",
+                re.I,
+            ),
+            "kill|martyr|lives|left",
         ),
     ),
     (
         "kill",
-        re.compile(rf"\b(?:deaths?|loss|lives)\s+of\s+(?:the\s+)?{_Q}{_N}\b(?:\s+{_ADJ}{_VICTIM})?", re.I),
-    ),
-    ("kill", re.compile(rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\s+(?:were\s+|being\s+)?{_KILL}", re.I)),
-    (
-        "kill",
-        re.compile(
-            rf"\b(?:death\s+toll|number\s+of\s+(?:fatalities|deaths|dead|those\s+killed)|fatalities|deaths)\b[^.;]{{0,60}}?\b(?:rose\s+to|climbed\s+to|reached|increased\s+to|jumped\s+to|stood\s+at|of|at|to)\s+{_Q}{_N}\b(?!\s*(?:a\.m|p\.m|km|kilomet))",
-            re.I,
+        _Needing(
+            re.compile(
+                rf"\b(?:deaths?|loss|lives)\s+of\s+(?:the\s+)?{_Q}{_N}\b(?:\s+{_ADJ}{_VICTIM})?", re.I
+            ),
+            "death|loss|lives",
         ),
     ),
     (
         "kill",
-        re.compile(
-            rf"{_KILL}[^.;]{{0,40}}?\b(?:alongside|along\s+with|together\s+with)\s+{_Q}{_N}\s+{_ADJ}{_VICTIM}",
-            re.I,
+        _Needing(
+            re.compile(rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\s+(?:were\s+|being\s+)?{_KILL}", re.I), _KILL_STEMS
         ),
     ),
-    ("hurt", re.compile(rf"\b(?:injured|wounded|injuring|wounding|hurt)\s+{_Q}{_N}", re.I)),
+    (
+        "kill",
+        _Needing(
+            re.compile(
+                rf"\b(?:death\s+toll|number\s+of\s+(?:fatalities|deaths|dead|those\s+killed)|fatalities|deaths)\b[^.;]{{0,60}}?\b(?:rose\s+to|climbed\s+to|reached|increased\s+to|jumped\s+to|stood\s+at|of|at|to)\s+{_Q}{_N}\b(?!\s*(?:a\.m|p\.m|km|kilomet))",
+                re.I,
+            ),
+            "death|fatalities|number",
+        ),
+    ),
+    (
+        "kill",
+        _Needing(
+            re.compile(
+                rf"{_KILL}[^.;]{{0,40}}?\b(?:alongside|along\s+with|together\s+with)\s+{_Q}{_N}\s+{_ADJ}{_VICTIM}",
+                re.I,
+            ),
+            "along|together",
+            _KILL_STEMS,
+        ),
+    ),
     (
         "hurt",
-        re.compile(
-            rf"{_Q}{_N}\s+{_ADJ}(?:{_VICTIM}\s+)?(?:were\s+|others\s+were\s+)?(?:injured|wounded|hurt)", re.I
+        _Needing(re.compile(rf"\b(?:injured|wounded|injuring|wounding|hurt)\s+{_Q}{_N}", re.I), _HURT_STEMS),
+    ),
+    (
+        "hurt",
+        _Needing(
+            re.compile(
+                rf"{_Q}{_N}\s+{_ADJ}(?:{_VICTIM}\s+)?(?:were\s+|others\s+were\s+)?(?:injured|wounded|hurt)",
+                re.I,
+            ),
+            _HURT_STEMS,
         ),
     ),
 )
@@ -448,42 +573,76 @@ _DATE_IN_TEXT = re.compile(
 )
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("iso", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
-    ("day", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b", re.I)),
-    ("day", re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?(?!\d)", re.I)),
+#: Each date pattern with what it needs (see :class:`_Needing`): a digit, a month name, a weekday or some words.
+_MONTH_STEMS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_DATE_PATTERNS: tuple[tuple[str, _Needing], ...] = (
+    ("iso", _Needing(re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "\\d", "-")),
     (
-        "month",
-        re.compile(
-            rf"\b(?:in|during|since|early|late|mid-?|of|last)\s+{_MONTH}(?:\s+\d{{4}})?\b(?!\s+\d{{1,2}}\b)",
-            re.I,
+        "day",
+        _Needing(
+            re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b", re.I),
+            "\\d",
+            _MONTH_STEMS,
         ),
     ),
-    ("month", re.compile(rf"\b{_MONTH}\s+\d{{4}}\b", re.I)),
+    (
+        "day",
+        _Needing(
+            re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?(?!\d)", re.I),
+            "\\d",
+            _MONTH_STEMS,
+        ),
+    ),
+    (
+        "month",
+        _Needing(
+            re.compile(
+                rf"\b(?:in|during|since|early|late|mid-?|of|last)\s+{_MONTH}(?:\s+\d{{4}})?\b(?!\s+\d{{1,2}}\b)",
+                re.I,
+            ),
+            _MONTH_STEMS,
+        ),
+    ),
+    ("month", _Needing(re.compile(rf"\b{_MONTH}\s+\d{{4}}\b", re.I), "\\d", _MONTH_STEMS)),
     # "In 2013, a similar ambush...": a year alone, after a preposition, not a count or part of a range
     (
         "year",
-        re.compile(
-            r"\b(?:in|during|since|early|late|mid-?)\s+(?:19[5-9]\d|20\d\d)\b(?![-–/]\d|\s*(?:people|%|km))",
-            re.I,
+        _Needing(
+            re.compile(
+                r"\b(?:in|during|since|early|late|mid-?)\s+(?:19[5-9]\d|20\d\d)\b(?![-–/]\d|\s*(?:people|%|km))",
+                re.I,
+            ),
+            "\\d",
         ),
     ),
     (
         "weekday",
-        re.compile(
-            rf"\b(?:on|last|this|late|early)\s+{_WEEKDAY}\b(?:\s+(?:night|morning|evening|afternoon))?", re.I
+        _Needing(
+            re.compile(
+                rf"\b(?:on|last|this|late|early)\s+{_WEEKDAY}\b(?:\s+(?:night|morning|evening|afternoon))?",
+                re.I,
+            ),
+            "day",
         ),
     ),
-    ("weekday", re.compile(rf"(?<=\bfire\s){_WEEKDAY}\b|(?<=ed\s){_WEEKDAY}\b", re.I)),
+    ("weekday", _Needing(re.compile(rf"(?<=\bfire\s){_WEEKDAY}\b|(?<=ed\s){_WEEKDAY}\b", re.I), "day")),
     (
         "relative",
-        re.compile(
-            r"\b(?:overnight|last\s+night|yesterday|today|earlier\s+today|this\s+morning|tonight|on\s+the\s+same\s+day)\b",
-            re.I,
+        _Needing(
+            re.compile(
+                r"\b(?:overnight|last\s+night|yesterday|today|earlier\s+today|this\s+morning|tonight|on\s+the\s+same\s+day)\b",
+                re.I,
+            ),
+            "night|yesterday|today|morning|same",
         ),
     ),
-    ("week", re.compile(r"\b(?:last\s+week|earlier\s+this\s+week|this\s+week|past\s+week)\b", re.I)),
-    ("lastmonth", re.compile(r"\blast\s+month\b", re.I)),
+    (
+        "week",
+        _Needing(
+            re.compile(r"\b(?:last\s+week|earlier\s+this\s+week|this\s+week|past\s+week)\b", re.I), "week"
+        ),
+    ),
+    ("lastmonth", _Needing(re.compile(r"\blast\s+month\b", re.I), "month")),
 )
 
 
@@ -857,7 +1016,7 @@ class Extractor:
         hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]],
     ) -> None:
         events = [h[0] for h in hits if any(v[0] == "event" for v in h[3])]
-        reactions = [s.start + r.start() for r in _REACTION.finditer(s.text)]
+        reactions = [s.start + r.start() for r in _REACTION.finditer(s.text)] if m.reaction else []
         found: list[DateHit] = []
         for kind, pattern in _DATE_PATTERNS:
             for dm in pattern.finditer(s.text):

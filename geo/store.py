@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS incident (
     id TEXT PRIMARY KEY, date_start TEXT, date_end TEXT, place_id TEXT, record TEXT NOT NULL,
     reasons TEXT NOT NULL DEFAULT '[]', updated_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS incident_date ON incident (date_start);
-CREATE INDEX IF NOT EXISTS incident_place ON incident (place_id);
+DROP INDEX IF EXISTS incident_place;
+CREATE INDEX IF NOT EXISTS incident_place_date ON incident (place_id, date_start);
 CREATE TABLE IF NOT EXISTS candidate (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES article(id),
     incident_id TEXT NOT NULL REFERENCES incident(id), record TEXT NOT NULL, article_date TEXT);
@@ -64,6 +65,8 @@ class Store:
         self.path = path
         # Gazetteer ids near each candidate place (see _compatible_ids), computed once per place.
         self._near_ids: dict[tuple[object, ...], tuple[str, ...]] = {}
+        # (data_version, gazetteer, stored place ids it lacks): see _foreign_places.
+        self._foreign: tuple[int, Mapping[str, Entry], set[str]] | None = None
         if not create and not path.exists():
             raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,6 +193,16 @@ class Store:
             )
         return self._near_ids[key]
 
+    def _foreign_places(self, entries: Mapping[str, Entry]) -> set[str]:
+        """The stored incidents' place ids that ``entries`` does not have (a store made with another
+        gazetteer).  Read once, kept up to date by this connection's writes, and read again when
+        another connection has written (SQLite's data_version)."""
+        version = self.con.execute("PRAGMA data_version").fetchone()[0]
+        if self._foreign is None or self._foreign[0] != version or self._foreign[1] is not entries:
+            stored = self.con.execute("SELECT DISTINCT place_id FROM incident WHERE place_id IS NOT NULL")
+            self._foreign = (version, entries, {p for (p,) in stored if p not in entries})
+        return self._foreign[2]
+
     def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:
         """The stored incident this candidate belongs to, if any (checked against each of its reports)."""
         from geo.dedup import _place
@@ -199,30 +212,39 @@ class Store:
         place = _place(entries, cand)
         if place is None and (d is None or d[1] != "day"):
             return None  # no place and no day: why_same joins it to nothing
-        where: list[str] = []
-        args: list[str] = []
+        # The incidents whose date span can overlap the candidate's (a day either side), or that have
+        # no date; and, when the candidate has a place, that are at a compatible place, at no place, or
+        # at a place this gazetteer does not have.  An incident's place is one of its reports' places:
+        # if the candidate's is too far from it, that report and the candidate are not one incident
+        # (why_same), so neither is the group.  Each branch is one range of the (place_id, date_start)
+        # or (date_start) index; the earliest-made incident that fits is joined.
+        dates: list[tuple[str, list[str]]] = [("1", [])]
         if d is not None:
             import datetime as dt
 
             span = date_span(*d)
             assert span is not None
-            lo = (span[0].toordinal() - 1, span[1].toordinal() + 1)
-            where.append("(date_start IS NULL OR (date_start <= ? AND date_end >= ?))")
-            args += [dt.date.fromordinal(lo[1]).isoformat(), dt.date.fromordinal(lo[0]).isoformat()]
+            lo, hi = span[0].toordinal() - 1, span[1].toordinal() + 1
+            # No span is longer than a year, so an overlapping one starts at most 366 days before lo.
+            dates = [
+                ("date_start IS NULL", []),
+                (
+                    "date_start BETWEEN ? AND ? AND date_end >= ?",
+                    [dt.date.fromordinal(x).isoformat() for x in (lo - 366, hi, lo)],
+                ),
+            ]
+        places: list[tuple[str, list[str]]] = [("1", [])]
         if place is not None:
-            # An incident's place is one of its reports' places: if the candidate's is too far from it,
-            # that report and the candidate are not one incident (why_same), so neither is the group.
-            # Only incidents at a compatible place, at no place, or at a place this gazetteer no longer
-            # has are read.
-            near = self._compatible_ids(place, entries)
-            where.append(
-                f"(place_id IS NULL OR place_id IN ({','.join('?' * len(near))})"
-                f" OR place_id NOT IN ({','.join('?' * len(entries))}))"
-            )
-            args += [*near, *entries]
-        sql = "SELECT id, reasons FROM incident" + (" WHERE " + " AND ".join(where) if where else "")
+            ids = [*self._compatible_ids(place, entries), *self._foreign_places(entries)]
+            places = [("place_id IS NULL", []), (f"place_id IN ({','.join('?' * len(ids))})", ids)]
+        branches = [(f"{p} AND {q}", [*pa, *qa]) for p, pa in places for q, qa in dates]
+        sql = (
+            " UNION ALL ".join(f"SELECT rowid, id, reasons FROM incident WHERE {w}" for w, _ in branches)
+            + " ORDER BY 1"
+        )
+        args = [a for _, branch_args in branches for a in branch_args]
         rows = self.con.execute(sql, args).fetchall()
-        for incident_id, reasons in rows:
+        for _rowid, incident_id, reasons in rows:
             members = [
                 Candidate(json.loads(r), tuple(json.loads(ad)) if ad else None)
                 for r, ad in self.con.execute(
@@ -249,6 +271,12 @@ class Store:
             json.dumps(g.reasons, ensure_ascii=False),
             time.time(),
         )
+        if (
+            self._foreign is not None
+            and record.get("place_id")
+            and record["place_id"] not in self._foreign[1]
+        ):
+            self._foreign[2].add(record["place_id"])
         if new:
             self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))
         else:

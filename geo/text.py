@@ -6,6 +6,7 @@ back out of the article verbatim.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,6 +86,9 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
     >>> text[o[i] : o[i + len("gowhar kuh") - 1] + 1]
     'Gowhar-Kuh'
     """
+    fast = _fold_without_letters_beyond_ascii(text)
+    if fast is not None:
+        return fast
     parts: list[str] = []
     origin: list[int] = []
     words = list(_WORD.finditer(text))
@@ -107,6 +111,39 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
                 origin.append(i)
                 break
     return "".join(parts), origin
+
+
+def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, list[int]] | None:
+    """:func:`aligned_fold` in array operations, for text whose letters and digits are all ASCII (most
+    English news: curly quotes and dashes are separators, curly apostrophes vanish); None for other text.
+    """
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    beyond = codes >= 128
+    if beyond.any():
+        others = set(text[i] for i in np.flatnonzero(beyond).tolist())
+        if any(ch.isalnum() and ch not in _APOSTROPHES for ch in others):
+            return None  # a letter to strip of its diacritics, or a Persian one: a word at a time
+    alnum, lower, apostrophes = _ascii_tables()
+    kept = np.flatnonzero(~np.isin(codes, apostrophes))  # apostrophes vanish
+    k = codes[kept]
+    word = ~beyond[kept] & alnum[k & 127]
+    emit = word.copy()
+    emit[1:] |= word[:-1]  # a letter or digit, and the first separator after one: one space per run
+    out = np.where(word[emit], lower[k[emit] & 127], 32).astype(np.uint8)
+    return out.tobytes().decode("ascii"), kept[emit].tolist()
+
+
+@functools.cache
+def _ascii_tables() -> tuple[Any, Any, Any]:
+    """Letter-or-digit and lower case of each ASCII code, and the apostrophes' code points."""
+    import numpy as np
+
+    alnum = np.array([chr(c).isalnum() for c in range(128)])
+    lower = np.array([ord(chr(c).lower()) for c in range(128)], dtype=np.uint8)
+    apostrophes = np.array(sorted(ord(c) for c in _APOSTROPHES), dtype=np.uint32)
+    return alnum, lower, apostrophes
 
 
 def _fold_char(ch: str) -> str:

@@ -286,16 +286,22 @@ def test_word_at_a_time_fold_equals_the_character_level_one() -> None:
         assert aligned_fold(text) == general(text), repr(text)
     # Any text: accents, ß, ligatures, fractions, combining marks, Persian and Arabic-Indic digits,
     # every apostrophe, dashes and no-break spaces.
+    # Letters and digits all ASCII, with curly quotes, apostrophes, dashes and no-break spaces: the
+    # array-operation path.
+    alphabet = "aZ9 -.,'`\n()x’‘“”ʿʾʼ\u02bb´—–\u00a0_…"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert aligned_fold(text) == general(text), repr(text)
     alphabet = "aZ9 -.,'`\n()xéßḨİ½ﬁ\u0301بپ۳’‘ʿʾʼ\u02bb´—\u00a0_"
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert aligned_fold(text) == general(text), repr(text)
 
 
-def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sentences without a count word skip the count patterns; over every bundled and test report,
-    and sentences made for each pattern, the records are the same as with no prefilter at all."""
-    import re
+def test_the_prefilters_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Patterns are skipped where a word they need is missing (geo.extract._Needing); over every
+    bundled and test report, and sentences made for each pattern, the records are the same as with
+    no prefilter at all."""
     from pathlib import Path
 
     from geo import extract, ingest
@@ -314,6 +320,9 @@ def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatc
         "Gunmen injured 6 workers in Gwadar.",
         "The loss of 9 lives in Panjgur was mourned.",
         "Four policemen embraced martyrdom in Zahedan.",
+        "On Monday night, gunmen killed 2 guards in Khash; last week 3 died alongside 4 soldiers.",
+        "Militants attacked a post in Panjgur on 14 March 2024, the deadliest attack since early 2019.",
+        "The attack in Mand overnight left 4 dead, and the number of fatalities rose to 6 by this morning.",
     ]
     articles += [
         ArticleInput(id=f"m{i}", text=t, publication_date="2024-04-04", date_precision="day")
@@ -321,10 +330,64 @@ def test_the_count_word_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatc
     ]
     assert len(articles) > 20
     with_filter = [Extractor().extract(a) for a in articles]
-    monkeypatch.setattr(extract, "_COUNT_WORDS", re.compile(""))
+    monkeypatch.setattr(extract._Needing, "can_match", lambda *_: True)
     without = [Extractor().extract(a) for a in articles]
     assert with_filter == without
     assert sum(bool(r.get("fatalities", {}).get("best")) for recs in with_filter for r in recs) >= 8
+
+
+def test_what_each_pattern_needs_is_in_every_sentence_it_matches() -> None:
+    """Patterns are skipped where a word they need is missing (geo.extract._Needing): on generated
+    sentences made of their own words, every match has what its pattern is said to need."""
+    import random
+
+    from geo import extract
+
+    joined = (
+        "at least|more than|over|up to|as many as|nearly|about|some|a total of|3|12|250|2019|2024|"
+        "2024-04-01|07|۳|۲۰۲۴|people|civilians|police officers|border guards|security forces|militants|"
+        "attackers|soldier|Levies|Others|were|was|have been|are|got|being|killed|KILLED|martyred|slain|"
+        "shot dead|dead|died|lost their lives|gunned down|sacrificed their lives|embraced martyrdom|"
+        "embraced shahadat|killing|kill|claimed the lives of|left|deaths|death|loss|lives|of|the|"
+        "death toll|number of|fatalities|those killed|rose to|reached|stood at|at|to|alongside|along with|"
+        "together with|injured|Wounded|injuring|wounding|hurt|in|during|since|early|late|mid-|last|on|"
+        "this|fire|attacked|January|feb|Mar.|May|june|JULY|Sept|october|Nov.|dec|1st|22nd|Monday|"
+        "friday|SUNDAY|night|morning|evening|overnight|last night|yesterday|today|earlier today|"
+        "this morning|tonight|on the same day|week|earlier this week|past week|month|,|.|;|’|—|and|a|"
+        "an|its|Rask|Chabahar|ſlain|İnjured|5 soldiers|were killed|2 others|last month|killed alongside|"
+        "died along with|7 policemen|"
+        # the sentence-level patterns' words
+        "condemned|condolences|denounced|press conference|weekly briefing|meeting|met with|talks|visited|"
+        "phone call|called his|solidarity|sympathy|urged|calls for|spokesman|accused|blamed|a letter|"
+        "summoned|investigation|probe|tensions|each other’s|exchanged|at odds|frequent targets|routinely|"
+        "long-running|history of|insurgency|surge in|wave of|from time to time|sometimes|occasionally|"
+        "in recent years|over the past|in the past|for decades|since then|have targeted|have lost|photo|"
+        "handout|file picture|shows|taken|(AFP)|(Reuters/File)|— AP|- Photo by staff|mourners gather|"
+        "police|officer|guards|revolutionary guards|checkpost|check-post|posts|convoy|frontier corps|FC|"
+        "camp|bases|personnel|paramilitary|claimed|claims responsibility|attributed|suspected|allegedly|"
+        "believed to|state media|said|according to|reportedly|evidence|the group|this militant outfit|"
+        "that organisation|Iran|Pakistan’s|Afghan|Iranian forces|launched|carried out|struck|drones|"
+        "inside|southeastern|restive|soil|border|frontier|close to|near|along|across|border with|"
+        "Iran-Pakistan border|the city|the town|the port city|the border town|the village|towns of|"
+        "districts of|two|separate|coordinated|attacks|bombings|blasts|raids|strikes|attacks in|"
+        "near the Iranian border|along the border with Afghanistan|close to the Iran-Pakistan border|"
+        "on the Pakistani frontier|the death toll rose to 9|the loss of 4|the deaths of 6 people|"
+        "inside Iran|in southeastern Pakistan|on Monday|killed along with 3 guards"
+    )
+    phrases = joined.split("|")
+    needing = [(name, v) for name, v in vars(extract).items() if isinstance(v, extract._Needing)]
+    needing += [(f"_DATE_PATTERNS[{i}] {k}", n) for i, (k, n) in enumerate(extract._DATE_PATTERNS)]
+    needing += [(f"_COUNT_PATTERNS[{i}] {w}", n) for i, (w, n) in enumerate(extract._COUNT_PATTERNS)]
+    assert len(needing) > 30
+    rng = random.Random(7)
+    matched = dict.fromkeys((name for name, _ in needing), 0)
+    for _ in range(15000):
+        text = " ".join(rng.choice(phrases) for _ in range(rng.randint(2, 9)))
+        for name, n in needing:
+            if n.pattern.search(text):
+                matched[name] += 1
+                assert n.can_match(text), (name, text)
+    assert min(matched.values()) >= 10, sorted(matched.items(), key=lambda kv: kv[1])[:3]
 
 
 def test_plain_month_names_read_as_dateparser_reads_them() -> None:
