@@ -76,10 +76,19 @@ _COUNTRY_STEMS = "iran|pakistan|afghan"
 
 def _folded(text: str) -> str | None:
     """``text`` case-folded for :class:`_Needing`, or None when it has a letter beyond ASCII: case-insensitive
-    patterns match some of those (the Kelvin sign, a dotted İ) to ASCII letters that folding does not give."""
-    if not text.isascii() and any(ch.isalpha() for ch in text if not ch.isascii()):
-        return None
-    return text.casefold()
+    patterns match some of those (the Kelvin sign, a dotted İ) to ASCII letters that folding does not give.
+    The last answer is kept: a sentence meets many patterns one after another."""
+    global _last_folded
+    last = _last_folded
+    if last[0] is text:
+        return last[1]
+    folded = None if not text.isascii() and _LETTER_BEYOND_ASCII.search(text) else text.casefold()
+    _last_folded = (text, folded)
+    return folded
+
+
+_LETTER_BEYOND_ASCII = re.compile(r"[^\W\d_\x00-\x7f]")
+_last_folded: tuple[str, str | None] = ("", "")
 
 
 class _Needing:
@@ -312,7 +321,12 @@ _CAPITALS = frozenset({"islamabad", "tehran", "kabul"})
 
 # -- numbers -----------------------------------------------------------------------------------
 
-_Q = r"(?:(?P<q>at\s+least|more\s+than|over|up\s+to|as\s+many\s+as|nearly|almost|around|about|some|approximately|roughly|a\s+total\s+of)\s+)?"
+_QUALIFIERS = ("at least", "more than", "over", "up to", "as many as", "nearly", "almost", "around", "about", "some",
+               "approximately", "roughly", "a total of")  # fmt: skip
+_Q = r"(?:(?P<q>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
+#: Where a pattern starts with a count (``{_Q}{_N}``), its first character is a digit or a qualifier's
+#: first letter: this lookahead says so, and the regex engine rejects every other start at once.
+_QN_START = rf"(?=[\d{''.join(sorted({q[0] for q in _QUALIFIERS}))}])"
 _N = r"(?P<n>\d{1,4})"
 _ADJ = (
     r"(?:(?!(?:and|or|but|were|was|are|is|in|on|at|by|the|to|of|with|who|which|that)\b)[\w’'()-]+\s+){0,4}?"
@@ -345,7 +359,7 @@ _COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
         "kill",
         _Needing(
             re.compile(
-                rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\b[^.;]*?\b(?:were|was|have\s+been|had\s+been|are|got)\s+{_KILL}",
+                rf"{_QN_START}{_Q}{_N}\s+{_ADJ}{_VICTIM}\b[^.;]*?\b(?:were|was|have\s+been|had\s+been|are|got)\s+{_KILL}",
                 re.I,
             ),
             _KILL_STEMS,
@@ -373,7 +387,8 @@ _COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
     (
         "kill",
         _Needing(
-            re.compile(rf"{_Q}{_N}\s+{_ADJ}{_VICTIM}\s+(?:were\s+|being\s+)?{_KILL}", re.I), _KILL_STEMS
+            re.compile(rf"{_QN_START}{_Q}{_N}\s+{_ADJ}{_VICTIM}\s+(?:were\s+|being\s+)?{_KILL}", re.I),
+            _KILL_STEMS,
         ),
     ),
     (
@@ -405,7 +420,7 @@ _COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
         "hurt",
         _Needing(
             re.compile(
-                rf"{_Q}{_N}\s+{_ADJ}(?:{_VICTIM}\s+)?(?:were\s+|others\s+were\s+)?(?:injured|wounded|hurt)",
+                rf"{_QN_START}{_Q}{_N}\s+{_ADJ}(?:{_VICTIM}\s+)?(?:were\s+|others\s+were\s+)?(?:injured|wounded|hurt)",
                 re.I,
             ),
             _HURT_STEMS,

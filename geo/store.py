@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from geo.dedup import Candidate, Group, group, merged_record, why_same
 from geo.errors import GeoError
@@ -103,7 +104,7 @@ class Store:
 
     def records(self) -> list[dict[str, Any]]:
         rows = self.con.execute("SELECT record FROM incident ORDER BY id").fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(r[0]) for r in rows]
 
     def articles(self) -> Iterator[dict[str, Any]]:
         cur = self.con.execute(
@@ -246,7 +247,7 @@ class Store:
         rows = self.con.execute(sql, args).fetchall()
         for _rowid, incident_id, reasons in rows:
             members = [
-                Candidate(json.loads(r), tuple(json.loads(ad)) if ad else None)
+                Candidate(orjson.loads(r), tuple(orjson.loads(ad)) if ad else None)
                 for r, ad in self.con.execute(
                     "SELECT record, article_date FROM candidate WHERE incident_id = ? ORDER BY id",
                     (incident_id,),
@@ -255,7 +256,7 @@ class Store:
             if any(m.article == cand.article for m in members):
                 continue
             if members and all(why_same(entries, cand, m) for m in members):
-                return Group(id=incident_id, members=members, reasons=json.loads(reasons))
+                return Group(id=incident_id, members=members, reasons=orjson.loads(reasons))
         return None
 
     def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
@@ -267,8 +268,8 @@ class Store:
             span[0].isoformat() if span else None,
             span[1].isoformat() if span else None,
             record.get("place_id"),
-            json.dumps(record, ensure_ascii=False, sort_keys=True),
-            json.dumps(g.reasons, ensure_ascii=False),
+            _json(record, sort_keys=True),
+            _json(g.reasons),
             time.time(),
         )
         if (
@@ -290,7 +291,12 @@ class Store:
             (
                 last.article,
                 g.id,
-                json.dumps(last.record, ensure_ascii=False),
-                json.dumps(last.article_date) if last.article_date else None,
+                _json(last.record),
+                _json(last.article_date) if last.article_date else None,
             ),
         )
+
+
+def _json(value: Any, *, sort_keys: bool = False) -> str:
+    """JSON text for a TEXT column (UTF-8, compact)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()

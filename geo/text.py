@@ -126,12 +126,17 @@ def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, list[int]] | Non
         if any(ch.isalnum() and ch not in _APOSTROPHES for ch in others):
             return None  # a letter to strip of its diacritics, or a Persian one: a word at a time
     alnum, lower, apostrophes = _ascii_tables()
-    kept = np.flatnonzero(~np.isin(codes, apostrophes))  # apostrophes vanish
+    keep = np.ones(len(codes), dtype=bool)
+    any_beyond = bool(beyond.any())
+    for code in apostrophes:  # apostrophes vanish
+        if code < 128 or any_beyond:
+            keep &= codes != code
+    kept = np.flatnonzero(keep)
     k = codes[kept]
     word = ~beyond[kept] & alnum[k & 127]
     emit = word.copy()
     emit[1:] |= word[:-1]  # a letter or digit, and the first separator after one: one space per run
-    out = np.where(word[emit], lower[k[emit] & 127], 32).astype(np.uint8)
+    out = np.where(word[emit], lower[k[emit] & 127], np.uint8(32))
     return out.tobytes().decode("ascii"), kept[emit].tolist()
 
 
@@ -142,7 +147,7 @@ def _ascii_tables() -> tuple[Any, Any, Any]:
 
     alnum = np.array([chr(c).isalnum() for c in range(128)])
     lower = np.array([ord(chr(c).lower()) for c in range(128)], dtype=np.uint8)
-    apostrophes = np.array(sorted(ord(c) for c in _APOSTROPHES), dtype=np.uint32)
+    apostrophes = sorted(ord(c) for c in _APOSTROPHES)
     return alnum, lower, apostrophes
 
 
