@@ -74,50 +74,63 @@ EVENT_WORDS: dict[str, str] = {
 _COUNTRY_STEMS = "iran|pakistan|afghan"
 
 
-def _folded(text: str) -> str | None:
-    """``text`` case-folded for :class:`_Needing`, or None when it has a letter beyond ASCII: case-insensitive
-    patterns match some of those (the Kelvin sign, a dotted İ) to ASCII letters that folding does not give.
-    The last answer is kept: a sentence meets many patterns one after another."""
-    global _last_folded
-    last = _last_folded
+def _words_in(text: str) -> set[str] | None:
+    """Which of the words that :class:`_Needing` patterns need are in ``text`` (case-folded, found in one
+    pass), or None when it has a letter beyond ASCII: case-insensitive patterns match some of those (the
+    Kelvin sign, a dotted İ) to ASCII letters that folding does not give.  The last answer is kept: a
+    sentence meets many patterns one after another."""
+    global _last_words
+    last = _last_words
     if last[0] is text:
         return last[1]
-    folded = None if not text.isascii() and _LETTER_BEYOND_ASCII.search(text) else text.casefold()
-    _last_folded = (text, folded)
-    return folded
+    words = None
+    if text.isascii() or not _LETTER_BEYOND_ASCII.search(text):
+        words = {w for _end, w in _needed_words_automaton().iter(text.casefold())}
+    _last_words = (text, words)
+    return words
 
 
 _LETTER_BEYOND_ASCII = re.compile(r"[^\W\d_\x00-\x7f]")
-_last_folded: tuple[str, str | None] = ("", "")
+_last_words: tuple[str, set[str] | None] = ("", None)
+_NEEDED_WORDS: set[str] = set()
+
+
+@functools.cache
+def _needed_words_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w in _NEEDED_WORDS:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
 
 
 class _Needing:
     """A case-insensitive pattern with the words it cannot match without: each group ("a|b|c") needs one
     of its words in the case-folded text; the group "\\d" needs a digit (of any script).  The pattern is
-    not run on text that lacks them: cheap substring tests first, the regex only where it can match.
-    A test checks the words against generated sentences."""
+    not run on text that lacks them: the words are found in one pass, the regex runs only where it can
+    match.  A test checks the words against generated sentences."""
 
-    __slots__ = ("needs", "pattern")
+    __slots__ = ("digit", "needs", "pattern")
 
     def __init__(self, pattern: re.Pattern[str], *groups: str) -> None:
         self.pattern = pattern
-        self.needs = tuple(tuple(g.split("|")) for g in groups)
+        self.digit = "\\d" in groups
+        self.needs = tuple(frozenset(g.split("|")) for g in groups if g != "\\d")
+        for group in self.needs:
+            _NEEDED_WORDS.update(group)
+        _needed_words_automaton.cache_clear()
 
     def can_match(self, text: str) -> bool:
-        folded = _folded(text)
-        if folded is None:
+        last = _last_words
+        words = last[1] if last[0] is text else _words_in(text)
+        if words is None:
             return True
         for group in self.needs:
-            if group == ("\\d",):
-                if _DIGIT.search(text) is None:
-                    return False
-                continue
-            for w in group:
-                if w in folded:
-                    break
-            else:
+            if words.isdisjoint(group):
                 return False
-        return True
+        return not self.digit or _DIGIT.search(text) is not None
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.can_match(text) else None
@@ -127,6 +140,22 @@ class _Needing:
 
 
 _DIGIT = re.compile(r"\d")
+_BATTLE = _Needing(
+    re.compile(
+        r"\b(battle|clash\w*|gunfight|firefight|exchange of fire|fire exchange|storm\w*|shootout)\b", re.I
+    ),
+    "battle|clash|gunfight|firefight|exchange of fire|fire exchange|storm|shootout",
+)
+#: "an attack on a police station in ...": what was attacked.
+_TARGET_AFTER = _Needing(
+    re.compile(
+        r"\b(?:attacks?|attacked|ambush(?:ed)?|assault|raid|strikes?|bombing)\s+(?:on|against|targeting)\s+"
+        r"(?:a\s+|an\s+|the\s+|what\s+it\s+called\s+)?(?P<t>[^,.;]+?)(?=\s+(?:in|at|near|on|that|which|who|killing|by|during|,)\b|[,.;]|$)",
+        re.I,
+    ),
+    "attack|ambush|assault|raid|strike|bombing",
+    "on|against|targeting",
+)
 _REACTION = _Needing(
     re.compile(
         r"\b(condemn\w*|condolence\w*|denounc\w*|deplor\w*|press (?:briefing|conference)|weekly briefing|"
@@ -540,11 +569,7 @@ class Mention:
             return "suicide_bomb"
         if "explosive" in k:
             return "remote_explosive"
-        battle = re.search(
-            r"\b(battle|clash\w*|gunfight|firefight|exchange of fire|fire exchange|storm\w*|shootout)\b",
-            self.sentence.text,
-            re.I,
-        )
+        battle = _BATTLE.search(self.sentence.text)
         if "grenade" in k and not (battle and self.security):
             return "grenade"
         if "abduction" in k and not (self.victims and self.victims.best):
@@ -1124,12 +1149,7 @@ class Extractor:
                 m.attribution = "blamed"
             else:
                 m.attribution = "attributed"
-        target = re.search(
-            r"\b(?:attacks?|attacked|ambush(?:ed)?|assault|raid|strikes?|bombing)\s+(?:on|against|targeting)\s+"
-            r"(?:a\s+|an\s+|the\s+|what\s+it\s+called\s+)?(?P<t>[^,.;]+?)(?=\s+(?:in|at|near|on|that|which|who|killing|by|during|,)\b|[,.;]|$)",
-            text,
-            re.I,
-        )
+        target = _TARGET_AFTER.search(text)
         if target:
             m.target_text = target.group("t").strip()
 

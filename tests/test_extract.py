@@ -372,7 +372,8 @@ def test_what_each_pattern_needs_is_in_every_sentence_it_matches() -> None:
         "districts of|two|separate|coordinated|attacks|bombings|blasts|raids|strikes|attacks in|"
         "near the Iranian border|along the border with Afghanistan|close to the Iran-Pakistan border|"
         "on the Pakistani frontier|the death toll rose to 9|the loss of 4|the deaths of 6 people|"
-        "inside Iran|in southeastern Pakistan|on Monday|killed along with 3 guards"
+        "inside Iran|in southeastern Pakistan|on Monday|killed along with 3 guards|battle|clashes|"
+        "gunfight|exchange of fire|stormed|shootout|attack on|ambushed|assault against|strikes targeting"
     )
     phrases = joined.split("|")
     needing = [(name, v) for name, v in vars(extract).items() if isinstance(v, extract._Needing)]
