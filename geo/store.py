@@ -237,7 +237,12 @@ class Store:
         places: list[tuple[str, list[str]]] = [("1", [])]
         if place is not None:
             ids = [*self._compatible_ids(place, entries), *self._foreign_places(entries)]
-            places = [("place_id IS NULL", []), (f"place_id IN ({','.join('?' * len(ids))})", ids)]
+            # One JSON array, not one parameter per id: the statement's text stays the same, so SQLite
+            # compiles it once (the sqlite3 module caches statements by their text).
+            places = [
+                ("place_id IS NULL", []),
+                ("place_id IN (SELECT value FROM json_each(?))", [_json(ids)]),
+            ]
         branches = [(f"{p} AND {q}", [*pa, *qa]) for p, pa in places for q, qa in dates]
         sql = (
             " UNION ALL ".join(f"SELECT rowid, id, reasons FROM incident WHERE {w}" for w, _ in branches)

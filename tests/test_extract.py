@@ -373,7 +373,9 @@ def test_what_each_pattern_needs_is_in_every_sentence_it_matches() -> None:
         "near the Iranian border|along the border with Afghanistan|close to the Iran-Pakistan border|"
         "on the Pakistani frontier|the death toll rose to 9|the loss of 4|the deaths of 6 people|"
         "inside Iran|in southeastern Pakistan|on Monday|killed along with 3 guards|battle|clashes|"
-        "gunfight|exchange of fire|stormed|shootout|attack on|ambushed|assault against|strikes targeting"
+        "gunfight|exchange of fire|stormed|shootout|attack on|ambushed|assault against|strikes targeting|"
+        "flat least 5|as  many\tas 4|12345 people were killed|borderguards|Revolutionary Guards|fired Monday|"
+        "killed on Tuesday|last  week|Sistān|ﬁred|ß"
     )
     phrases = joined.split("|")
     needing = [(name, v) for name, v in vars(extract).items() if isinstance(v, extract._Needing)]
@@ -383,11 +385,16 @@ def test_what_each_pattern_needs_is_in_every_sentence_it_matches() -> None:
     rng = random.Random(7)
     matched = dict.fromkeys((name for name, _ in needing), 0)
     for _ in range(15000):
-        text = " ".join(rng.choice(phrases) for _ in range(rng.randint(2, 9)))
+        text = rng.choice(("", " ", "\n")).join(rng.choice(phrases) for _ in range(rng.randint(2, 9)))
         for name, n in needing:
-            if n.pattern.search(text):
+            plain = [m.span() for m in n.pattern.finditer(text)]
+            if plain:
                 matched[name] += 1
                 assert n.can_match(text), (name, text)
+            # Where a pattern says its matches start, trying it there finds what finditer finds.
+            assert [m.span() for m in n.finditer(text)] == plain, (name, text)
+            first = n.search(text)
+            assert (first.span() if first else None) == (plain[0] if plain else None), (name, text)
     assert min(matched.values()) >= 10, sorted(matched.items(), key=lambda kv: kv[1])[:3]
 
 
