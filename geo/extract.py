@@ -74,34 +74,51 @@ EVENT_WORDS: dict[str, str] = {
 _COUNTRY_STEMS = "iran|pakistan|afghan"
 
 
-def _words_in(text: str) -> dict[str, list[int]] | None:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What :func:`_words_in` found in a text."""
+
+    #: Each needed or starting word present, with its start offsets.
+    words: dict[str, list[int]]
+    #: The groups of needed words (by number) with a word present, and -1 when there is a digit.
+    met: frozenset[int]
+
+
+def _words_in(text: str) -> _Found | None:
     """Where the words that :class:`_Needing` patterns need or start at are in ``text`` (case-folded, all
-    found in one pass): each word's start offsets.  None when ``text`` has a letter beyond ASCII:
-    case-insensitive patterns match some of those (the Kelvin sign, a dotted İ) to ASCII letters that
-    folding does not give.  Answers are kept for the last few hundred texts: an article's sentences meet
-    many patterns, and meet them again when its mentions are compared."""
+    found in one pass), and which groups of needed words that meets.  None when ``text`` has a letter
+    beyond ASCII: case-insensitive patterns match some of those (the Kelvin sign, a dotted İ) to ASCII
+    letters that folding does not give.  Answers are kept for the last few hundred texts: an article's
+    sentences meet many patterns, and meet them again when its mentions are compared."""
     try:
         return _words_cache[text]
     except KeyError:
         pass
-    words: dict[str, list[int]] | None = None
+    found: _Found | None = None
     folded = text.casefold()
     if len(folded) == len(text) and (text.isascii() or not _LETTER_BEYOND_ASCII.search(text)):
-        words = {}
+        words: dict[str, list[int]] = {}
         for end, w in _needed_words_automaton().iter(folded):  # the same offsets as in text
             if w in words:
                 words[w].append(end - len(w) + 1)
             else:
                 words[w] = [end - len(w) + 1]
+        met: set[int] = {-1} if _DIGIT.search(text) else set()
+        for w in words:
+            met.update(_GROUPS_OF_WORD.get(w, ()))
+        found = _Found(words, frozenset(met))
     if len(_words_cache) >= 512:
         _words_cache.clear()
-    _words_cache[text] = words
-    return words
+    _words_cache[text] = found
+    return found
 
 
 _LETTER_BEYOND_ASCII = re.compile(r"[^\W\d_\x00-\x7f]")
-_words_cache: dict[str, dict[str, list[int]] | None] = {}
+_words_cache: dict[str, _Found | None] = {}
 _NEEDED_WORDS: set[str] = set()
+#: Each group of needed words by number, and the groups each word belongs to.
+_GROUP_NUMBERS: dict[frozenset[str], int] = {}
+_GROUPS_OF_WORD: dict[str, set[int]] = {}
 
 
 @functools.cache
@@ -116,9 +133,10 @@ def _needed_words_automaton() -> Any:
 
 
 class _Needing:
-    """A case-insensitive pattern with the words it cannot match without, and where its matches can start.
+    """A pattern with the words it cannot match without, and where its matches can start.
 
-    Each group of ``needs`` ("a|b|c") needs one of its words in the case-folded text; the group "\\d"
+    Each group of ``needs`` ("a|b|c") needs one of its words in the case-folded text (so a pattern that
+    minds case needs them too); the group "\\d"
     needs a digit (of any script).  The pattern is not run on text that lacks them.  ``starts``, when
     given, says where every match of the pattern begins: at one of these words ("a|b|c", "\\d" for any
     digit).  The pattern is then tried only there, in order, as ``finditer`` would find them.  The words
@@ -126,39 +144,43 @@ class _Needing:
     plain regex.
     """
 
-    __slots__ = ("digit", "needs", "pattern", "starts")
+    __slots__ = ("needs", "pattern", "starts")
 
     def __init__(self, pattern: re.Pattern[str], *needs: str, starts: str | None = None) -> None:
         self.pattern = pattern
-        self.digit = "\\d" in needs
-        self.needs = tuple(frozenset(g.split("|")) for g in needs if g != "\\d")
         self.starts = tuple(starts.split("|")) if starts else None
-        for group in (*self.needs, self.starts or ()):
-            _NEEDED_WORDS.update(w for w in group if w != "\\d")
+        numbers = set()
+        for group in needs:
+            if group == "\\d":
+                numbers.add(-1)
+                continue
+            words = frozenset(group.split("|"))
+            number = _GROUP_NUMBERS.setdefault(words, len(_GROUP_NUMBERS))
+            numbers.add(number)
+            for w in words:
+                _GROUPS_OF_WORD.setdefault(w, set()).add(number)
+        #: The groups this pattern needs met (-1: a digit).
+        self.needs = frozenset(numbers)
+        _NEEDED_WORDS.update(w for w in (*_GROUPS_OF_WORD, *(self.starts or ())) if w != "\\d")
         _needed_words_automaton.cache_clear()
-
-    def _meets(self, text: str, words: dict[str, list[int]]) -> bool:
-        for group in self.needs:
-            if words.keys().isdisjoint(group):
-                return False
-        return not self.digit or _DIGIT.search(text) is not None
+        _words_cache.clear()
 
     def can_match(self, text: str) -> bool:
-        words = _words_in(text)
-        return words is None or self._meets(text, words)
+        found = _words_in(text)
+        return found is None or self.needs <= found.met
 
     def search(self, text: str) -> re.Match[str] | None:
         return next(self.finditer(text), None)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        words = _words_in(text)
-        if words is None:
+        found = _words_in(text)
+        if found is None:
             return self.pattern.finditer(text)
-        if not self._meets(text, words):
+        if not self.needs <= found.met:
             return iter(())
         if self.starts is None:
             return self.pattern.finditer(text)
-        return self._from_starts(text, words)
+        return self._from_starts(text, found.words)
 
     def _from_starts(self, text: str, words: dict[str, list[int]]) -> Iterator[re.Match[str]]:
         assert self.starts is not None
@@ -316,13 +338,21 @@ _BORDER_REGION = _Needing(
     _COUNTRY_STEMS,
     "border|frontier",
 )
-_ROAD = re.compile(
-    r"(?P<a>[A-Z][\w’'-]*?)\s*[-–]\s*(?P<b>[A-Z][\w’'-]*)\s+(?:road|highway|motorway|route|railway|railway\s+line)\b"
-    r"(?!\s+(?:project|construction|scheme|works?|contract))"  # "the Noshki-Kharan road project": not a place
+_ROAD = _Needing(
+    re.compile(
+        r"(?P<a>[A-Z][\w’'-]*?)\s*[-–]\s*(?P<b>[A-Z][\w’'-]*)\s+(?:road|highway|motorway|route|railway|railway\s+line)\b"
+        r"(?!\s+(?:project|construction|scheme|works?|contract))"  # "the Noshki-Kharan road project": not a place
+    ),
+    "-|–",
+    "road|highway|motorway|route|railway",
 )
-_NAMED_PLACE = re.compile(
-    r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?P<name>[A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,}){0,2})"
-    r"(?:\s+(?:area|region|village|town|city|district|tehsil|county|valley))?"
+_NAMED_PLACE = _Needing(
+    re.compile(
+        r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?P<name>[A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,}){0,2})"
+        r"(?:\s+(?:area|region|village|town|city|district|tehsil|county|valley))?"
+    ),
+    "in|at|near|outside|inside",
+    starts="in|at|near|outside|inside",
 )
 _NOT_NAMES = frozenset(
     (
