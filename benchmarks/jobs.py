@@ -323,7 +323,7 @@ def job_ingest(n: int, repeat: int) -> dict[str, Any]:
     db = folder.parent / "store.sqlite"
     start_rss = rss_mb()
     t = time.perf_counter()
-    with Store(db) as store:
+    with Store(db) as store, store.batch():  # as geo ingest does
         for f in files:
             art = ingest.read(f, meta[f.parent])
             store.ingest(art, extractor.extract(art), entries, sha=ingest.sha256(art.text))  # type: ignore[arg-type, union-attr]

@@ -672,7 +672,7 @@ def ingest(
         "refused": [{"path": str(r.path), "reason": r.reason} for r in refused],
     }  # fmt: skip
     show = sys.stderr.isatty() if progress is None else progress
-    with Store(settings.db_path) as store, _progress(len(files), show) as advance:
+    with Store(settings.db_path) as store, store.batch(), _progress(len(files), show) as advance:
         for f in files:
             art = ingest_mod.read(f, meta[f.parent])
             advance()

@@ -1,8 +1,11 @@
 """The embedded store: one SQLite file of articles, the candidates read from them, and incidents.
 
-* Ingesting an article is one transaction: its row, its candidates, and the
-  incidents they create or join are written together or not at all, so a crash
-  (even ``kill -9``) mid-ingest leaves the store as it was before that article.
+* Ingesting an article is all or nothing: its row, its candidates, and the
+  incidents they create or join are written together or not at all.  Alone, an
+  article is one transaction; in a :meth:`Store.batch` (as ``geo ingest`` does) it
+  is a savepoint, and the batch commits every 32 articles or every second.  A crash
+  (even ``kill -9``) mid-ingest leaves the store as it was at the last commit, whole
+  articles only; ingesting again picks up where it stopped.
 * An article is known by the SHA-256 of its text: ingesting it again changes nothing.
 * Writers take SQLite's write lock first (``BEGIN IMMEDIATE``) and wait for each
   other (``busy_timeout``); WAL mode lets readers go on meanwhile.  Two ingests at
@@ -11,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
@@ -68,6 +72,11 @@ class Store:
         self._near_ids: dict[tuple[object, ...], tuple[str, ...]] = {}
         # (data_version, gazetteer, stored place ids it lacks): see _foreign_places.
         self._foreign: tuple[int, Mapping[str, Entry], set[str]] | None = None
+        self._batch: _Batch | None = None
+        # Incidents read or written by this connection: id -> (reports, reasons).  Kept while no other
+        # connection writes (SQLite's data_version) and nothing is rolled back; at most _GROUPS_KEPT.
+        self._groups: dict[str, tuple[list[Candidate], list[str]]] = {}
+        self._groups_version: int | None = None
         if not create and not path.exists():
             raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +134,51 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def batch(self, *, articles: int = 32, seconds: float = 1.0) -> Iterator[None]:
+        """Ingest many articles with one commit per ``articles`` articles or ``seconds`` seconds.
+
+        Each article stays all or nothing (a savepoint): an error in one undoes that article only.
+        Committing rewrites the pages an article touched, so fewer commits make ingest faster; a
+        crash loses at most the articles since the last commit.  Leaving the block commits the rest.
+        """
+        if self._batch is not None:
+            raise GeoError("a batch is already open on this store")
+        self._batch = _Batch(articles, seconds)
+        try:
+            yield
+        finally:
+            self._batch = None
+            if self.con.in_transaction:
+                try:
+                    self.con.execute("COMMIT")  # every article in it is whole: the last ones are kept
+                except sqlite3.Error:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.con.execute("ROLLBACK")
+                    raise
+
+    def _begin(self) -> None:
+        b = self._batch
+        if b is None:
+            self.con.execute("BEGIN IMMEDIATE")
+            return
+        if not self.con.in_transaction:
+            self.con.execute("BEGIN IMMEDIATE")
+            b.started, b.count = time.monotonic(), 0
+        self.con.execute("SAVEPOINT article")
+
+    def _end(self, *, keep: bool) -> None:
+        b = self._batch
+        if b is None:
+            self.con.execute("COMMIT" if keep else "ROLLBACK")
+            return
+        if not keep:
+            self.con.execute("ROLLBACK TO article")
+        self.con.execute("RELEASE article")
+        b.count += 1
+        if b.count >= b.articles or time.monotonic() - b.started >= b.seconds:
+            self.con.execute("COMMIT")
+
     def ingest(
         self,
         article: ArticleInput,
@@ -134,13 +188,17 @@ class Store:
         sha: str,
         path: str | None = None,
     ) -> IngestResult:
-        """Store one article and its candidate records, merging them into incidents. One transaction."""
+        """Store one article and its candidate records, merging them into incidents: all or nothing."""
         con = self.con
-        con.execute("BEGIN IMMEDIATE")
+        self._begin()
+        version = con.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._groups_version:
+            self._groups.clear()  # another connection has written: what was read may be stale
+            self._groups_version = version
         try:
             known = con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
             if known:
-                con.execute("ROLLBACK")
+                self._end(keep=False)
                 return IngestResult(str(known[0]), "duplicate")
             article_id = article.id
             if con.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone():
@@ -171,10 +229,12 @@ class Store:
                     target.reasons.append(f"report {article_id} joined: {reason}")
                     self._write_group(target, entries, new=False)
                     merged += 1
-            con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            self._groups.clear()  # it may hold what is being undone
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                self._end(keep=False)
             raise
+        self._end(keep=True)
         unresolved = tuple(
             r["place_text"]
             for r in records
@@ -245,24 +305,40 @@ class Store:
             ]
         branches = [(f"{p} AND {q}", [*pa, *qa]) for p, pa in places for q, qa in dates]
         sql = (
-            " UNION ALL ".join(f"SELECT rowid, id, reasons FROM incident WHERE {w}" for w, _ in branches)
+            " UNION ALL ".join(f"SELECT rowid, id FROM incident WHERE {w}" for w, _ in branches)
             + " ORDER BY 1"
         )
         args = [a for _, branch_args in branches for a in branch_args]
         rows = self.con.execute(sql, args).fetchall()
-        for _rowid, incident_id, reasons in rows:
-            members = [
-                Candidate(orjson.loads(r), tuple(orjson.loads(ad)) if ad else None)
-                for r, ad in self.con.execute(
-                    "SELECT record, article_date FROM candidate WHERE incident_id = ? ORDER BY id",
-                    (incident_id,),
-                )
-            ]
+        for _rowid, incident_id in rows:
+            members, reasons = self._group(incident_id)
             if any(m.article == cand.article for m in members):
                 continue
             if members and all(why_same(entries, cand, m) for m in members):
-                return Group(id=incident_id, members=members, reasons=orjson.loads(reasons))
+                return Group(id=incident_id, members=members, reasons=reasons)
         return None
+
+    def _group(self, incident_id: str) -> tuple[list[Candidate], list[str]]:
+        """An incident's reports and reasons, from this connection's memory or the store."""
+        kept = self._groups.get(incident_id)
+        if kept is not None:
+            return kept
+        members = [
+            Candidate(orjson.loads(r), tuple(orjson.loads(ad)) if ad else None)
+            for r, ad in self.con.execute(
+                "SELECT record, article_date FROM candidate WHERE incident_id = ? ORDER BY id", (incident_id,)
+            )
+        ]
+        (reasons,) = self.con.execute("SELECT reasons FROM incident WHERE id = ?", (incident_id,)).fetchone()
+        return self._keep(incident_id, members, orjson.loads(reasons))
+
+    def _keep(
+        self, incident_id: str, members: list[Candidate], reasons: list[str]
+    ) -> tuple[list[Candidate], list[str]]:
+        if len(self._groups) >= _GROUPS_KEPT:
+            self._groups.clear()  # memory stays flat however large the store
+        self._groups[incident_id] = (members, reasons)
+        return members, reasons
 
     def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
         from geo.records import date_span
@@ -283,6 +359,7 @@ class Store:
             and record["place_id"] not in self._foreign[1]
         ):
             self._foreign[2].add(record["place_id"])
+        self._keep(g.id, g.members, g.reasons)  # the same lists the caller appends to
         if new:
             self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))
         else:
@@ -305,3 +382,14 @@ class Store:
 def _json(value: Any, *, sort_keys: bool = False) -> str:
     """JSON text for a TEXT column (UTF-8, compact)."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+
+
+_GROUPS_KEPT = 4096
+
+
+@dataclass
+class _Batch:
+    articles: int
+    seconds: float
+    started: float = 0.0
+    count: int = 0

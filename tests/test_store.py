@@ -154,3 +154,53 @@ def test_not_a_store(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(GeoError, match="not a geo store"):
         Store(junk)
+
+
+def test_a_batch_keeps_each_article_whole_and_commits_as_it_goes(tmp_path: Path) -> None:
+    """In a batch, an article that fails halfway is undone alone; the others are kept, and another
+    connection sees them once the batch has committed (every ``articles`` articles)."""
+    from geo import ingest as ingest_mod
+    from geo.extract import ArticleInput, Extractor
+
+    folder = tmp_path / "corpus"
+    files = write_corpus(folder, 5, realistic=True)
+    meta = ingest_mod.metadata_for(files)
+    extractor = Extractor()
+    entries = extractor.resolver.gazetteer.by_id
+    arts = [ingest_mod.read(f, meta[f.parent]) for f in files]
+    assert all(isinstance(a, ArticleInput) for a in arts)
+    db = tmp_path / "b.sqlite"
+    with Store(db) as store, store.batch(articles=2, seconds=3600):
+        for i, art in enumerate(arts):
+            assert isinstance(art, ArticleInput)
+            records = extractor.extract(art)
+            assert records
+            sha = ingest_mod.sha256(art.text)
+            if i == 2:  # its article row and first incident are written, then writing its candidate fails
+                records[0]["unwritable"] = {1, 2}
+                with pytest.raises(TypeError):
+                    store.ingest(art, records, entries, sha=sha)
+                continue
+            store.ingest(art, records, entries, sha=sha)
+            if i == 1:  # two articles: committed, visible to another connection
+                assert counts(db)[0] == 2
+            if i == 3:  # the failed article counted towards the second pair: committed with this one
+                assert counts(db)[0] == 3
+            if i == 4:  # alone in the third pair: not committed yet, but this connection sees it
+                assert counts(db)[0] == 3
+                assert store.count()[0] == 4
+    stored = counts(db)
+    assert stored[0] == 4
+    with sqlite3.connect(db) as con:
+        ids = {r[0] for r in con.execute("SELECT sha256 FROM article")}
+    assert ingest_mod.sha256(arts[2].text) not in ids  # type: ignore[union-attr]
+    assert_consistent(db)
+
+
+def test_one_batch_at_a_time(tmp_path: Path) -> None:
+    from geo.errors import GeoError
+
+    with Store(tmp_path / "s.sqlite") as store, store.batch():
+        inner = store.batch()
+        with pytest.raises(GeoError, match="already open"):
+            inner.__enter__()
