@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS incident (
     reasons TEXT NOT NULL DEFAULT '[]', updated_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS incident_date ON incident (date_start);
 DROP INDEX IF EXISTS incident_place;
-CREATE INDEX IF NOT EXISTS incident_place_date ON incident (place_id, date_start);
+DROP INDEX IF EXISTS incident_place_date;
+CREATE INDEX IF NOT EXISTS incident_place_span ON incident (place_id, date_start, date_end, id);
 CREATE TABLE IF NOT EXISTS candidate (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES article(id),
     incident_id TEXT NOT NULL REFERENCES incident(id), record TEXT NOT NULL, article_date TEXT);
@@ -277,8 +278,9 @@ class Store:
         # no date; and, when the candidate has a place, that are at a compatible place, at no place, or
         # at a place this gazetteer does not have.  An incident's place is one of its reports' places:
         # if the candidate's is too far from it, that report and the candidate are not one incident
-        # (why_same), so neither is the group.  Each branch is one range of the (place_id, date_start)
-        # or (date_start) index; the earliest-made incident that fits is joined.
+        # (why_same), so neither is the group.  Each branch is one range of the (place_id, date_start,
+        # date_end, id) index, which holds all it needs, or of the (date_start) one; the earliest-made
+        # incident that fits is joined.
         dates: list[tuple[str, list[str]]] = [("1", [])]
         if d is not None:
             import datetime as dt
