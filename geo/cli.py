@@ -8,6 +8,7 @@ and where it came from; 2 a usage error.  Errors are translated here, once.
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import math
 import sys
@@ -641,9 +642,11 @@ def ingest(
 
     Each article is read (sentences, places, dates, counts, actors), its incidents are
     merged with those already stored when they are the same event (compatible date,
-    the same or a nearby place, the same kind of event and perpetrator), and the whole
-    article is stored in one transaction: a crash leaves the store as it was, and an
-    article already stored (same text) changes nothing. A folder may hold an
+    the same or a nearby place, the same kind of event and perpetrator), and each
+    article is stored whole or not at all. The store commits every 32 articles or every
+    second: a crash loses at most those, leaves the store consistent, and running the
+    same command again picks up where it stopped. An article already stored (same
+    text) changes nothing. A folder may hold an
     articles.jsonl giving each article's title, publisher, date and URL.
 
     Files that are empty, binary, not UTF-8, larger than 5 MB or without text are
@@ -658,41 +661,22 @@ def ingest(
     """
     from geo import ingest as ingest_mod
     from geo.config import Settings
-    from geo.extract import ArticleInput, Extractor
+    from geo.extract import Extractor
     from geo.store import Store
 
     settings = Settings.from_env(db=db)
     files, refused = ingest_mod.discover(paths)
     meta = ingest_mod.metadata_for(files)
     extractor = Extractor()
-    entries = extractor.resolver.gazetteer.by_id
     summary: dict[str, Any] = {
         "store": str(settings.db_path), "files": len(files) + len(refused), "articles_new": 0,
         "articles_already_stored": 0, "incidents_new": 0, "incidents_merged": 0, "unresolved_places": [],
         "refused": [{"path": str(r.path), "reason": r.reason} for r in refused],
     }  # fmt: skip
     show = sys.stderr.isatty() if progress is None else progress
-    with Store(settings.db_path) as store, store.batch(), _progress(len(files), show) as advance:
-        for f in files:
-            art = ingest_mod.read(f, meta[f.parent])
-            advance()
-            if not isinstance(art, ArticleInput):
-                summary["refused"].append({"path": str(art.path), "reason": art.reason})
-                continue
-            sha = ingest_mod.sha256(art.text)
-            if store.has_text(sha):
-                summary["articles_already_stored"] += 1
-                continue
-            result = store.ingest(art, extractor.extract(art), entries, sha=sha, path=str(f))
-            if result.status == "duplicate":
-                summary["articles_already_stored"] += 1
-                continue
-            summary["articles_new"] += 1
-            summary["incidents_new"] += result.new_incidents
-            summary["incidents_merged"] += result.merged
-            summary["unresolved_places"].extend(
-                {"place": p, "article": result.article_id} for p in result.unresolved
-            )
+    gc.freeze()  # the extractor's tables live as long as the run: the collector need not scan them again
+    with Store(settings.db_path) as store, _progress(len(files), show) as advance:
+        ingest_mod.store_files(store, files, meta, extractor, summary, advance)
         articles, incidents_total = store.count()
     summary["store_articles"], summary["store_incidents"] = articles, incidents_total
     if fmt is TableFormat.json:

@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from geo.extract import _TYPE_FAMILY, Count, combine, dates_compatible, places_compatible
@@ -53,6 +54,18 @@ class Candidate:
     @property
     def article(self) -> str:
         return str(self.record["sources"][0]["article"])
+
+    @cached_property
+    def likeness(self) -> tuple[Any, ...]:
+        """All that :func:`why_same` reads of this report: two reports alike in it are joined to a
+        third alike.  (Its event type's family, perpetrator, date, the article's date when the report
+        has none, and its place.)"""
+        r = self.record
+        date = self.date
+        return (
+            _TYPE_FAMILY.get(r["event_type"]), r.get("perpetrator"), date, None if date else self.article_date,
+            r.get("place_id"), r.get("lat"), r.get("lon"),
+        )  # fmt: skip
 
 
 @dataclass

@@ -204,6 +204,13 @@ _BATTLE = _Needing(
     ),
     "battle|clash|gunfight|firefight|exchange of fire|fire exchange|storm|shootout",
 )
+#: "a policeman was killed": one victim, written as a word that alpha2digit leaves alone.
+_ONE_VICTIM = _Needing(
+    re.compile(
+        r"\b(?:a|one)\s+(?=(?:police|officer|soldier|policeman|guard|civilian|person|member)\b)", re.I
+    ),
+    "police|officer|soldier|guard|civilian|person|member",
+)
 #: "an attack on a police station in ...": what was attacked.
 _TARGET_AFTER = _Needing(
     re.compile(
@@ -1187,12 +1194,8 @@ class Extractor:
             m.victims = m.attackers = m.injured = None
             return
         text = alpha2digit(m.sentence.text, "en", threshold=0)
-        text = re.sub(
-            r"\b(?:a|one)\s+(?=(?:police|officer|soldier|policeman|guard|civilian|person|member)\b)",
-            "1 ",
-            text,
-            flags=re.I,
-        )
+        if _ONE_VICTIM.can_match(text):
+            text = _ONE_VICTIM.pattern.sub("1 ", text)
         victims: list[Count] = []
         attackers: list[Count] = []
         injured: list[Count] = []

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import glob
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from geo.extract import ArticleInput
 from geo.records import Article, load_articles
+
+if TYPE_CHECKING:
+    from geo.extract import Extractor
+    from geo.store import Store
 
 MAX_BYTES = 5 * 1024 * 1024  # the longest news article is a few hundred kB
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
@@ -131,3 +136,40 @@ def read_all(paths: Sequence[str]) -> Iterator[ArticleInput | Refusal]:
     meta = metadata_for(files)
     for f in files:
         yield read(f, meta[f.parent])
+
+
+def store_files(
+    store: Store,
+    files: Sequence[Path],
+    metadata: Mapping[Path, dict[str, Article]],
+    extractor: Extractor,
+    summary: dict[str, Any],
+    advance: Callable[[], None] = lambda: None,
+) -> None:
+    """Read each file, extract its incidents and store them, in one batch (see :meth:`Store.batch`).
+
+    Counts go into ``summary`` (``articles_new``, ``articles_already_stored``, ``incidents_new``,
+    ``incidents_merged``, ``unresolved_places``, ``refused``); ``advance`` is called once per file.
+    """
+    entries = extractor.resolver.gazetteer.by_id
+    with store.batch():
+        for f in files:
+            art = read(f, metadata[f.parent])
+            advance()
+            if not isinstance(art, ArticleInput):
+                summary["refused"].append({"path": str(art.path), "reason": art.reason})
+                continue
+            sha = sha256(art.text)
+            if store.has_text(sha):
+                summary["articles_already_stored"] += 1
+                continue
+            result = store.ingest(art, extractor.extract(art), entries, sha=sha, path=str(f))
+            if result.status == "duplicate":
+                summary["articles_already_stored"] += 1
+                continue
+            summary["articles_new"] += 1
+            summary["incidents_new"] += result.new_incidents
+            summary["incidents_merged"] += result.merged
+            summary["unresolved_places"].extend(
+                {"place": p, "article": result.article_id} for p in result.unresolved
+            )

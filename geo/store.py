@@ -314,9 +314,11 @@ class Store:
         rows = self.con.execute(sql, args).fetchall()
         for _rowid, incident_id in rows:
             members, reasons = self._group(incident_id)
-            if any(m.article == cand.article for m in members):
+            if not members or any(m.article == cand.article for m in members):
                 continue
-            if members and all(why_same(entries, cand, m) for m in members):
+            # Reports alike in all why_same reads are joined alike: each kind is asked once.
+            kinds = {m.likeness: m for m in members}
+            if all(why_same(entries, cand, m) for m in kinds.values()):
                 return Group(id=incident_id, members=members, reasons=reasons)
         return None
 

@@ -79,3 +79,45 @@ def test_two_reports_of_one_article_are_never_merged() -> None:
     a = Candidate(rec(article="a1"))
     b = Candidate(rec(article="a1", fatalities={"best": 4, "low": 4, "high": 4}))
     assert len(group(entries, [a, b])) == 2
+
+
+def test_reports_alike_are_joined_alike() -> None:
+    """The store asks why_same once per kind of stored report (Candidate.likeness): reports alike in it,
+    however their other fields differ, are joined alike to any new report."""
+    import random
+
+    entries = Resolver().gazetteer.by_id
+    rng = random.Random(3)
+
+    def random_candidate() -> Candidate:
+        day = rng.choice(["2024-02-05", "2024-02-06", "2024-02-09", "2024-03-01"])
+        precision = rng.choice(["day", "day", "month", "year", None])
+        date = {"day": day, "month": day[:7], "year": day[:4], None: None}[precision]
+        place = rng.choice([{"place_id": "ir-saravan"}, {"place_id": "ir-rask"}, {"place_id": "ir-sistan-and-baluchestan"},
+                            {"place_id": None, "lat": 27.37, "lon": 62.33}, {"place_id": None}])  # fmt: skip
+        r = rec(
+            article=rng.choice(["a1", "a2", "a3"]),
+            date=date,
+            date_precision=precision,
+            event_type=rng.choice(["armed_clash", "attack", "air_drone_strike", "abduction"]),
+            perpetrator=rng.choice(["Jaish al-Adl", "Baloch Liberation Army", None]),
+            fatalities={"best": rng.randint(0, 9), "low": None, "high": None},
+            place_text=rng.choice(["Saravan", "Rask", "near the border"]),
+            **place,
+        )
+        art = rng.choice([("2024-02-07", "day"), ("2024-06-01", "day"), None])
+        return Candidate(r, art)
+
+    pool = [random_candidate() for _ in range(400)]
+    by_kind: dict[tuple[Any, ...], list[Candidate]] = {}
+    for c in pool:
+        by_kind.setdefault(c.likeness, []).append(c)
+    alike = [cs for cs in by_kind.values() if len(cs) > 1]
+    assert len(alike) > 20
+    joined = 0
+    for cs in alike:
+        for other in pool[:60]:  # a new report, asked against stored reports alike
+            first = bool(why_same(entries, other, cs[0]))
+            assert all(bool(why_same(entries, other, c)) == first for c in cs), (other.record, cs[0].record)
+            joined += first
+    assert joined > 50  # the check is not vacuous

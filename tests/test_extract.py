@@ -376,7 +376,8 @@ def test_what_each_pattern_needs_is_in_every_sentence_it_matches() -> None:
         "gunfight|exchange of fire|stormed|shootout|attack on|ambushed|assault against|strikes targeting|"
         "flat least 5|as  many\tas 4|12345 people were killed|borderguards|Revolutionary Guards|fired Monday|"
         "killed on Tuesday|last  week|Sistān|ﬁred|ß|Quetta-Karachi highway|Noshki–Kharan road|"
-        "Panjgur - Turbat road|Mastung-Kalat railway line|in Kech|at the Taftan|near Rask area|Saindak|In Chabahar"
+        "Panjgur - Turbat road|Mastung-Kalat railway line|in Kech|at the Taftan|near Rask area|Saindak|In Chabahar|"
+        "a policeman|one soldier|A civilian|one member|Iran launched|Pakistan’s jets struck|In 2019"
     )
     phrases = joined.split("|")
     needing = [(name, v) for name, v in vars(extract).items() if isinstance(v, extract._Needing)]
