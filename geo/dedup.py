@@ -51,7 +51,7 @@ class Candidate:
         r = self.record
         return (r["date"], r["date_precision"]) if r.get("date") and r.get("date_precision") else None
 
-    @property
+    @cached_property
     def article(self) -> str:
         return str(self.record["sources"][0]["article"])
 

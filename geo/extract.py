@@ -148,7 +148,7 @@ class _Needing:
 
     def __init__(self, pattern: re.Pattern[str], *needs: str, starts: str | None = None) -> None:
         self.pattern = pattern
-        self.starts = tuple(starts.split("|")) if starts else None
+        self.starts = frozenset(starts.split("|")) if starts else None
         numbers = set()
         for group in needs:
             if group == "\\d":
@@ -185,11 +185,10 @@ class _Needing:
     def _from_starts(self, text: str, words: dict[str, list[int]]) -> Iterator[re.Match[str]]:
         assert self.starts is not None
         offsets: set[int] = set()
-        for w in self.starts:
-            if w == "\\d":
-                offsets.update(m.start() for m in _DIGIT.finditer(text))
-            else:
-                offsets.update(words.get(w, ()))
+        for w in words.keys() & self.starts:
+            offsets.update(words[w])
+        if "\\d" in self.starts:
+            offsets.update(m.start() for m in _DIGIT.finditer(text))
         after = 0
         for at in sorted(offsets):
             if at >= after and (m := self.pattern.match(text, at)):
