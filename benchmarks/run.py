@@ -211,7 +211,7 @@ def main() -> None:
     started = time.time()
     for job, n in plan:
         print(f"… {job} at {n:,}", file=sys.stderr, flush=True)
-        once = job.startswith(("ingest", "near")) or job == "browser_baseline"
+        once = job.startswith("near") or job == "browser_baseline"
         results[f"{job}@{n}"] = measure(job, n, 1 if once else args.repeat)
         if "error" in results[f"{job}@{n}"]:
             print(f"  failed: {results[f'{job}@{n}']['error']}", file=sys.stderr)

@@ -26,6 +26,7 @@ Merging the records of different articles is :mod:`geo.dedup`'s job.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
@@ -477,6 +478,7 @@ _COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
                 re.I,
             ),
             _KILL_STEMS,
+            "were|was|been|are|got",
         ),
     ),
     (
@@ -868,6 +870,7 @@ class Extractor:
         ref = reference_date(article)
         sents = sentences(article.text)
         hits = self._scan(article.text)
+        starts = [h[0] for h in hits]
         mentions: list[Mention] = []
         history: list[PlaceHit] = []  # places of earlier sentences, for "in the city"
         last_group: list[Actor] = []
@@ -879,7 +882,9 @@ class Extractor:
                 continue
             if skip_rest:
                 continue
-            in_s = [h for h in hits if s.start <= h[0] and h[1] <= s.end]
+            # The hits are in order of their start: those of this sentence are one run of them.
+            first, past = bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)
+            in_s = [h for h in hits[first:past] if h[1] <= s.end]
             # Each place name of the sentence is read once, for the mention and for "in the city" later.
             places = [p for h in in_s if (p := self._place_hit(article, s, h)) is not None]
             mention = self._read_sentence(article, s, in_s, places, ref, history, last_group)

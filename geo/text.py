@@ -53,6 +53,12 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def _split_lines(segment: str, offset: int) -> list[Sentence]:
+    if "\n" not in segment:  # most sentences: one piece, stripped
+        stripped = segment.strip()
+        if not stripped:
+            return []
+        start = offset + len(segment) - len(segment.lstrip())
+        return [Sentence(start, start + len(stripped), stripped, 0)]
     pieces = []
     cursor = 0
     for m in [*_LINE_BREAK.finditer(segment), None]:
