@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,11 @@ def _split_lines(segment: str, offset: int) -> list[Sentence]:
 _APOSTROPHES = frozenset("'’‘`´ʿʾʼ\u02bb")
 
 
-def aligned_fold(text: str) -> tuple[str, list[int]]:
+def aligned_fold(text: str) -> tuple[str, Sequence[int]]:
     """Fold like :func:`geo.names.fold` (case, diacritics, separators) but keep a map back.
 
     Returns ``(folded, origin)`` where ``origin[i]`` is the index in ``text`` of
-    ``folded[i]``; runs of spaces and separators become one space.  Apostrophes are
+    ``folded[i]`` (a sequence of ints); runs of spaces and separators become one space.  Apostrophes are
     dropped, as in the gazetteer's keys ("Qasr-e Qand" and "Qasr e Qand" fold alike).
 
     >>> text = "In Gowhar-Kuh’s  hills"
@@ -119,7 +120,7 @@ def aligned_fold(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origin
 
 
-def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, list[int]] | None:
+def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, Sequence[int]] | None:
     """:func:`aligned_fold` in array operations, for text whose letters and digits are all ASCII (most
     English news: curly quotes and dashes are separators, curly apostrophes vanish); None for other text.
     """
@@ -132,28 +133,27 @@ def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, list[int]] | Non
         if any(ch.isalnum() and ch not in _APOSTROPHES for ch in others):
             return None  # a letter to strip of its diacritics, or a Persian one: a word at a time
     alnum, lower, apostrophes = _ascii_tables()
-    keep = np.ones(len(codes), dtype=bool)
-    any_beyond = bool(beyond.any())
-    for code in apostrophes:  # apostrophes vanish
-        if code < 128 or any_beyond:
-            keep &= codes != code
+    keep = ~apostrophes[codes & 127]  # apostrophes vanish: the ASCII ones here, the others below
+    for i in np.flatnonzero(beyond).tolist():
+        keep[i] = text[i] not in _APOSTROPHES
     kept = np.flatnonzero(keep)
     k = codes[kept]
     word = ~beyond[kept] & alnum[k & 127]
     emit = word.copy()
     emit[1:] |= word[:-1]  # a letter or digit, and the first separator after one: one space per run
     out = np.where(word[emit], lower[k[emit] & 127], np.uint8(32))
-    return out.tobytes().decode("ascii"), kept[emit].tolist()
+    # A memoryview's items are Python ints, read without copying them all into a list.
+    return out.tobytes().decode("ascii"), cast(Sequence[int], memoryview(kept[emit]))
 
 
 @functools.cache
 def _ascii_tables() -> tuple[Any, Any, Any]:
-    """Letter-or-digit and lower case of each ASCII code, and the apostrophes' code points."""
+    """Letter-or-digit, lower case and apostrophe, for each ASCII code."""
     import numpy as np
 
     alnum = np.array([chr(c).isalnum() for c in range(128)])
     lower = np.array([ord(chr(c).lower()) for c in range(128)], dtype=np.uint8)
-    apostrophes = sorted(ord(c) for c in _APOSTROPHES)
+    apostrophes = np.array([chr(c) in _APOSTROPHES for c in range(128)])
     return alnum, lower, apostrophes
 
 
