@@ -171,7 +171,14 @@ class _Needing:
         return found is None or self.needs <= found.met
 
     def search(self, text: str) -> re.Match[str] | None:
-        return next(self.finditer(text), None)
+        found = _words_in(text)
+        if found is None:
+            return self.pattern.search(text)
+        if not self.needs <= found.met:
+            return None
+        if self.starts is None:
+            return self.pattern.search(text)
+        return next(self._from_starts(text, found.words), None)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         found = _words_in(text)
@@ -1174,7 +1181,10 @@ class Extractor:
         events = [h[0] for h in hits if any(v[0] == "event" for v in h[3])]
         reactions = [s.start + r.start() for r in _REACTION.finditer(s.text)] if m.reaction else []
         found: list[DateHit] = []
+        words = _words_in(s.text)
         for kind, pattern in _DATE_PATTERNS:
+            if words is not None and not pattern.needs <= words.met:
+                continue  # the pattern cannot match here (what finditer would find out, without the call)
             for dm in pattern.finditer(s.text):
                 start = s.start + dm.start()
                 to_event = min((abs(start - e) for e in events), default=10**6)
@@ -1204,7 +1214,10 @@ class Extractor:
         attackers: list[Count] = []
         injured: list[Count] = []
         # Every count pattern needs a number in figures (after alpha2digit): none, nothing to read.
+        words = _words_in(text)
         for what, pattern in _COUNT_PATTERNS if _DIGIT.search(text) else ():
+            if words is not None and not pattern.needs <= words.met:
+                continue  # the pattern cannot match here (what finditer would find out, without the call)
             for cm in pattern.finditer(text):
                 n = int(cm.group("n"))
                 if n > 5000 or (1900 <= n <= 2100):
