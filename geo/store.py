@@ -75,8 +75,10 @@ class Store:
         self._foreign: tuple[int, Mapping[str, Entry], set[str]] | None = None
         self._batch: _Batch | None = None
         # Incidents read or written by this connection: id -> (reports, reasons).  Kept while no other
-        # connection writes (SQLite's data_version) and nothing is rolled back; at most _GROUPS_KEPT.
+        # connection writes (SQLite's data_version) and nothing is rolled back; at most _REPORTS_KEPT
+        # reports in all (self._reports_kept), so that memory stays flat however large the store.
         self._groups: dict[str, tuple[list[Candidate], list[str]]] = {}
+        self._reports_kept = 0
         self._groups_version: int | None = None
         if not create and not path.exists():
             raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
@@ -194,7 +196,7 @@ class Store:
         self._begin()
         version = con.execute("PRAGMA data_version").fetchone()[0]
         if version != self._groups_version:
-            self._groups.clear()  # another connection has written: what was read may be stale
+            self._forget()  # another connection has written: what was read may be stale
             self._groups_version = version
         try:
             known = con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
@@ -231,7 +233,7 @@ class Store:
                     self._write_group(target, entries, new=False)
                     merged += 1
         except BaseException:
-            self._groups.clear()  # it may hold what is being undone
+            self._forget()  # it may hold what is being undone
             with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
                 self._end(keep=False)
             raise
@@ -339,10 +341,20 @@ class Store:
     def _keep(
         self, incident_id: str, members: list[Candidate], reasons: list[str]
     ) -> tuple[list[Candidate], list[str]]:
-        if len(self._groups) >= _GROUPS_KEPT:
-            self._groups.clear()  # memory stays flat however large the store
+        kept = self._groups.get(incident_id)
+        if kept is not None and kept[0] is members:
+            self._reports_kept += 1  # the caller has appended one report to the list kept
+        else:
+            self._reports_kept += len(members) - (len(kept[0]) if kept is not None else 0)
+        if self._reports_kept > _REPORTS_KEPT:
+            self._forget()
+            self._reports_kept = len(members)
         self._groups[incident_id] = (members, reasons)
         return members, reasons
+
+    def _forget(self) -> None:
+        self._groups.clear()
+        self._reports_kept = 0
 
     def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
         from geo.records import date_span
@@ -388,7 +400,7 @@ def _json(value: Any, *, sort_keys: bool = False) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
 
 
-_GROUPS_KEPT = 4096
+_REPORTS_KEPT = 5000
 
 
 @dataclass
