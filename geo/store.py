@@ -77,7 +77,7 @@ class Store:
         # Incidents read or written by this connection: id -> (reports, reasons).  Kept while no other
         # connection writes (SQLite's data_version) and nothing is rolled back; at most _REPORTS_KEPT
         # reports in all (self._reports_kept), so that memory stays flat however large the store.
-        self._groups: dict[str, tuple[list[Candidate], list[str]]] = {}
+        self._groups: dict[str, _Kept] = {}
         self._reports_kept = 0
         self._groups_version: int | None = None
         if not create and not path.exists():
@@ -315,16 +315,15 @@ class Store:
         args = [a for _, branch_args in branches for a in branch_args]
         rows = self.con.execute(sql, args).fetchall()
         for _rowid, incident_id in rows:
-            members, reasons = self._group(incident_id)
-            if not members or any(m.article == cand.article for m in members):
+            kept = self._group(incident_id)
+            if not kept.members or cand.article in kept.articles:
                 continue
             # Reports alike in all why_same reads are joined alike: each kind is asked once.
-            kinds = {m.likeness: m for m in members}
-            if all(why_same(entries, cand, m) for m in kinds.values()):
-                return Group(id=incident_id, members=members, reasons=reasons)
+            if all(why_same(entries, cand, m) for m in kept.kinds.values()):
+                return Group(id=incident_id, members=kept.members, reasons=kept.reasons)
         return None
 
-    def _group(self, incident_id: str) -> tuple[list[Candidate], list[str]]:
+    def _group(self, incident_id: str) -> _Kept:
         """An incident's reports and reasons, from this connection's memory or the store."""
         kept = self._groups.get(incident_id)
         if kept is not None:
@@ -338,19 +337,20 @@ class Store:
         (reasons,) = self.con.execute("SELECT reasons FROM incident WHERE id = ?", (incident_id,)).fetchone()
         return self._keep(incident_id, members, orjson.loads(reasons))
 
-    def _keep(
-        self, incident_id: str, members: list[Candidate], reasons: list[str]
-    ) -> tuple[list[Candidate], list[str]]:
+    def _keep(self, incident_id: str, members: list[Candidate], reasons: list[str]) -> _Kept:
         kept = self._groups.get(incident_id)
-        if kept is not None and kept[0] is members:
-            self._reports_kept += 1  # the caller has appended one report to the list kept
+        if kept is not None and kept.members is members and len(members) == kept.counted + 1:
+            kept.add(members[-1])  # the caller has appended one report to the list kept
+            kept.reasons = reasons
+            self._reports_kept += 1
         else:
-            self._reports_kept += len(members) - (len(kept[0]) if kept is not None else 0)
+            self._reports_kept += len(members) - (kept.counted if kept is not None else 0)
+            kept = _Kept(members, reasons)
         if self._reports_kept > _REPORTS_KEPT:
             self._forget()
             self._reports_kept = len(members)
-        self._groups[incident_id] = (members, reasons)
-        return members, reasons
+        self._groups[incident_id] = kept
+        return kept
 
     def _forget(self) -> None:
         self._groups.clear()
@@ -401,6 +401,24 @@ def _json(value: Any, *, sort_keys: bool = False) -> str:
 
 
 _REPORTS_KEPT = 5000
+
+
+class _Kept:
+    """An incident's reports and reasons as this connection knows them, with what merging asks of them:
+    the articles they come from, and one report of each kind (:attr:`Candidate.likeness`)."""
+
+    def __init__(self, members: list[Candidate], reasons: list[str]) -> None:
+        self.members, self.reasons = members, reasons
+        self.articles: set[str] = set()
+        self.kinds: dict[tuple[object, ...], Candidate] = {}
+        self.counted = 0
+        for m in members:
+            self.add(m)
+
+    def add(self, m: Candidate) -> None:
+        self.articles.add(m.article)
+        self.kinds[m.likeness] = m
+        self.counted += 1
 
 
 @dataclass
