@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -260,7 +261,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = Fal
     binary = getattr(out, "buffer", None)
     if binary is not None:
         out.flush()
-        write = binary.write
+        write = _syncing_writer(binary)
     else:
 
         def write(data: bytes) -> None:
@@ -290,6 +291,36 @@ def write_geojson(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = Fal
     if binary is not None:
         binary.flush()
     return n
+
+
+#: A file being exported is handed to the disk every this many bytes, by the writer thread, while the
+#: next chunks are made: the fsync that ends the export then has little left to do.  0: only at the end.
+SYNC_BYTES = 128 << 20
+
+
+def _syncing_writer(binary: IO[bytes]) -> Callable[[bytes], Any]:
+    """``binary.write``, and for a regular file an ``fdatasync`` every :data:`SYNC_BYTES` bytes."""
+    import stat
+
+    try:
+        fd = binary.fileno()
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except (AttributeError, OSError, ValueError):  # not a file with a descriptor (a BytesIO...)
+        regular = False
+    if not regular or not SYNC_BYTES or not hasattr(os, "fdatasync"):
+        return binary.write
+    unsynced = 0
+
+    def write(data: bytes) -> None:
+        nonlocal unsynced
+        binary.write(data)
+        unsynced += len(data)
+        if unsynced >= SYNC_BYTES:
+            binary.flush()
+            os.fdatasync(fd)
+            unsynced = 0
+
+    return write
 
 
 def write_csv(gdf: gpd.GeoDataFrame, out: IO[str], *, keep_order: bool = False) -> int:

@@ -210,3 +210,30 @@ def test_a_failing_write_in_the_writer_thread_stops_the_export(monkeypatch: pyte
     monkeypatch.setattr(export_mod, "CHUNK_ROWS", 2)
     with pytest.raises(OSError, match="No space left"):
         export_mod.write_geojson(api.load_incidents(), text)
+
+
+def test_a_long_export_to_a_file_is_handed_to_the_disk_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every SYNC_BYTES a regular file is fdatasync'ed by the writer thread; the bytes are the same."""
+    import os
+
+    from geo import export as export_mod
+
+    gdf = api.load_incidents()
+    plain = tmp_path / "plain.geojson"
+    api.export_incidents(gdf, "geojson", plain)
+    synced: list[int] = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (synced.append(fd), real(fd))[1])
+    monkeypatch.setattr(export_mod, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(export_mod, "SYNC_BYTES", 1024)
+    synced_out = tmp_path / "synced.geojson"
+    api.export_incidents(gdf, "geojson", synced_out)
+    assert synced_out.read_bytes() == plain.read_bytes()
+    assert len(synced) >= 2
+    # Not a regular file (a pipe, a terminal, memory): written as it is, never synced.
+    synced.clear()
+    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    export_mod.write_geojson(gdf, buffer)
+    assert synced == []
