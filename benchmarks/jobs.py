@@ -325,8 +325,7 @@ def job_ingest(n: int, repeat: int) -> dict[str, Any]:
     start_rss = rss_mb()
     times = []
     for run in range(repeat):  # a new store each time, the same corpus
-        summary: dict[str, Any] = {"articles_new": 0, "articles_already_stored": 0, "incidents_new": 0,
-                                   "incidents_merged": 0, "unresolved_places": [], "refused": []}  # fmt: skip
+        summary = ingest.new_counts()
         t = time.perf_counter()
         with Store(folder.parent / f"store-{run}.sqlite") as store:
             ingest.store_files(store, files, meta, extractor, summary)

@@ -669,8 +669,7 @@ def ingest(
     meta = ingest_mod.metadata_for(files)
     extractor = Extractor()
     summary: dict[str, Any] = {
-        "store": str(settings.db_path), "files": len(files) + len(refused), "articles_new": 0,
-        "articles_already_stored": 0, "incidents_new": 0, "incidents_merged": 0, "unresolved_places": [],
+        "store": str(settings.db_path), "files": len(files) + len(refused), **ingest_mod.new_counts(),
         "refused": [{"path": str(r.path), "reason": r.reason} for r in refused],
     }  # fmt: skip
     show = sys.stderr.isatty() if progress is None else progress

@@ -137,8 +137,7 @@ class _Needing:
     """A pattern with the words it cannot match without, and where its matches can start.
 
     Each group of ``needs`` ("a|b|c") needs one of its words in the case-folded text (so a pattern that
-    minds case needs them too); the group "\\d"
-    needs a digit (of any script).  The pattern is not run on text that lacks them.  ``starts``, when
+    minds case needs them too); the group "\\d" needs a digit (of any script).  The pattern is not run on text that lacks them.  ``starts``, when
     given, says where every match of the pattern begins: at one of these words ("a|b|c", "\\d" for any
     digit).  The pattern is then tried only there, in order, as ``finditer`` would find them.  The words
     are found in one pass per sentence.  Tests check both claims on generated sentences, against the
@@ -160,9 +159,11 @@ class _Needing:
             numbers.add(number)
             for w in words:
                 _GROUPS_OF_WORD.setdefault(w, set()).add(number)
+            _NEEDED_WORDS.update(words)
         #: The groups this pattern needs met (-1: a digit).
         self.needs = frozenset(numbers)
-        _NEEDED_WORDS.update(w for w in (*_GROUPS_OF_WORD, *(self.starts or ())) if w != "\\d")
+        _NEEDED_WORDS.update(self.starts or ())
+        _NEEDED_WORDS.discard("\\d")
         _needed_words_automaton.cache_clear()
         _words_cache.clear()
 
@@ -465,17 +466,12 @@ _ATTACKER_NOUNS = frozenset(
      "bombers", "separatists", "militant", "attacker", "terrorist"}
 )  # fmt: skip
 _KILL = r"(?:killed|martyred|slain|shot\s+dead|dead|died|lost\s+their\s+lives|gunned\s+down|sacrificed\s+their\s+lives|embraced\s+(?:shahadat|martyrdom))"
-#: A word that each of the count patterns below requires (kept in step with them; a test checks).
-_COUNT_WORDS = _Needing(
-    re.compile(
-        r"kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
-        re.I,
-    ),
-    "kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced|left|death|loss|fatalit|injur|wound|hurt",
-)
 #: Each count pattern with the words it needs (see :class:`_Needing`; each also needs a number in figures).
 _KILL_STEMS = "kill|martyr|slain|dead|died|lives|gunned|sacrific|embraced"
 _HURT_STEMS = "injur|wound|hurt"
+#: A word that each of the count patterns below requires (kept in step with them; a test checks).
+_COUNT_STEMS = f"{_KILL_STEMS}|left|death|loss|fatalit|{_HURT_STEMS}"
+_COUNT_WORDS = _Needing(re.compile(_COUNT_STEMS, re.I), _COUNT_STEMS)
 _COUNT_PATTERNS: tuple[tuple[str, _Needing], ...] = (
     (
         "kill",
@@ -1181,10 +1177,7 @@ class Extractor:
         events = [h[0] for h in hits if any(v[0] == "event" for v in h[3])]
         reactions = [s.start + r.start() for r in _REACTION.finditer(s.text)] if m.reaction else []
         found: list[DateHit] = []
-        words = _words_in(s.text)
         for kind, pattern in _DATE_PATTERNS:
-            if words is not None and not pattern.needs <= words.met:
-                continue  # the pattern cannot match here (what finditer would find out, without the call)
             for dm in pattern.finditer(s.text):
                 start = s.start + dm.start()
                 to_event = min((abs(start - e) for e in events), default=10**6)
@@ -1214,10 +1207,7 @@ class Extractor:
         attackers: list[Count] = []
         injured: list[Count] = []
         # Every count pattern needs a number in figures (after alpha2digit): none, nothing to read.
-        words = _words_in(text)
         for what, pattern in _COUNT_PATTERNS if _DIGIT.search(text) else ():
-            if words is not None and not pattern.needs <= words.met:
-                continue  # the pattern cannot match here (what finditer would find out, without the call)
             for cm in pattern.finditer(text):
                 n = int(cm.group("n"))
                 if n > 5000 or (1900 <= n <= 2100):

@@ -138,6 +138,12 @@ def read_all(paths: Sequence[str]) -> Iterator[ArticleInput | Refusal]:
         yield read(f, meta[f.parent])
 
 
+def new_counts() -> dict[str, Any]:
+    """The counts :func:`store_files` adds to, all at nothing."""
+    return {"articles_new": 0, "articles_already_stored": 0, "incidents_new": 0, "incidents_merged": 0,
+            "unresolved_places": [], "refused": []}  # fmt: skip
+
+
 def store_files(
     store: Store,
     files: Sequence[Path],
@@ -148,8 +154,7 @@ def store_files(
 ) -> None:
     """Read each file, extract its incidents and store them, in one batch (see :meth:`Store.batch`).
 
-    Counts go into ``summary`` (``articles_new``, ``articles_already_stored``, ``incidents_new``,
-    ``incidents_merged``, ``unresolved_places``, ``refused``); ``advance`` is called once per file.
+    Counts go into ``summary`` (the keys of :func:`new_counts`); ``advance`` is called once per file.
     """
     entries = extractor.resolver.gazetteer.by_id
     with store.batch():

@@ -71,15 +71,17 @@ class Store:
         self.path = path
         # Gazetteer ids near each candidate place (see _compatible_ids), computed once per place.
         self._near_ids: dict[tuple[object, ...], tuple[str, ...]] = {}
-        # (data_version, gazetteer, stored place ids it lacks): see _foreign_places.
-        self._foreign: tuple[int, Mapping[str, Entry], set[str]] | None = None
+        # (gazetteer, stored place ids it lacks): see _foreign_places.
+        self._foreign: tuple[Mapping[str, Entry], set[str]] | None = None
         self._batch: _Batch | None = None
         # Incidents read or written by this connection: id -> (reports, reasons).  Kept while no other
         # connection writes (SQLite's data_version) and nothing is rolled back; at most _REPORTS_KEPT
         # reports in all (self._reports_kept), so that memory stays flat however large the store.
         self._groups: dict[str, _Kept] = {}
         self._reports_kept = 0
-        self._groups_version: int | None = None
+        # SQLite's data_version when this connection last looked: a change means another connection
+        # has written, and what is kept above (incidents, foreign places) may be stale.
+        self._seen_version: int | None = None
         if not create and not path.exists():
             raise GeoError(f"no store at {path} (run geo ingest first, or give --db)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,9 +197,10 @@ class Store:
         con = self.con
         self._begin()
         version = con.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._groups_version:
-            self._forget()  # another connection has written: what was read may be stale
-            self._groups_version = version
+        if version != self._seen_version:  # another connection has written: what was read may be stale
+            self._forget()
+            self._foreign = None
+            self._seen_version = version
         try:
             known = con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
             if known:
@@ -260,12 +263,11 @@ class Store:
     def _foreign_places(self, entries: Mapping[str, Entry]) -> set[str]:
         """The stored incidents' place ids that ``entries`` does not have (a store made with another
         gazetteer).  Read once, kept up to date by this connection's writes, and read again when
-        another connection has written (SQLite's data_version)."""
-        version = self.con.execute("PRAGMA data_version").fetchone()[0]
-        if self._foreign is None or self._foreign[0] != version or self._foreign[1] is not entries:
+        another connection has written (see :meth:`ingest`)."""
+        if self._foreign is None or self._foreign[0] is not entries:
             stored = self.con.execute("SELECT DISTINCT place_id FROM incident WHERE place_id IS NOT NULL")
-            self._foreign = (version, entries, {p for (p,) in stored if p not in entries})
-        return self._foreign[2]
+            self._foreign = (entries, {p for (p,) in stored if p not in entries})
+        return self._foreign[1]
 
     def _match(self, cand: Candidate, entries: Mapping[str, Entry]) -> Group | None:
         """The stored incident this candidate belongs to, if any (checked against each of its reports)."""
@@ -372,9 +374,9 @@ class Store:
         if (
             self._foreign is not None
             and record.get("place_id")
-            and record["place_id"] not in self._foreign[1]
+            and record["place_id"] not in self._foreign[0]
         ):
-            self._foreign[2].add(record["place_id"])
+            self._foreign[1].add(record["place_id"])
         self._keep(g.id, g.members, g.reasons)  # the same lists the caller appends to
         if new:
             self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))

@@ -128,13 +128,12 @@ def _fold_without_letters_beyond_ascii(text: str) -> tuple[str, Sequence[int]] |
 
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     beyond = codes >= 128
-    if beyond.any():
-        others = set(text[i] for i in np.flatnonzero(beyond).tolist())
-        if any(ch.isalnum() and ch not in _APOSTROPHES for ch in others):
-            return None  # a letter to strip of its diacritics, or a Persian one: a word at a time
+    beyond_at = np.flatnonzero(beyond).tolist()
+    if any(text[i].isalnum() and text[i] not in _APOSTROPHES for i in beyond_at):
+        return None  # a letter to strip of its diacritics, or a Persian one: a word at a time
     alnum, lower, apostrophes = _ascii_tables()
     keep = ~apostrophes[codes & 127]  # apostrophes vanish: the ASCII ones here, the others below
-    for i in np.flatnonzero(beyond).tolist():
+    for i in beyond_at:
         keep[i] = text[i] not in _APOSTROPHES
     kept = np.flatnonzero(keep)
     k = codes[kept]
