@@ -91,6 +91,18 @@ def map_html(
     return to_html(render_map(gdf, subtitle=subtitle, query=query))
 
 
+def write_map(
+    gdf: gpd.GeoDataFrame, path: Path, *, subtitle: str | None = None, query: dict[str, Any] | None = None
+) -> None:
+    """Write :func:`map_html`'s page to ``path`` atomically, a part at a time (what ``geo map`` does)."""
+    from geo import io
+    from geo.render import write_html
+
+    m = render_map(gdf, subtitle=subtitle, query=query)
+    with io.atomic_writer(path) as fh:
+        write_html(m, fh)
+
+
 def export_incidents(
     gdf: gpd.GeoDataFrame, fmt: ExportFormat, path: Path | None, *, stdout: IO[str] | None = None
 ) -> int:

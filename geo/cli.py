@@ -13,7 +13,7 @@ import json
 import math
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
@@ -58,7 +58,7 @@ gazetteer_app = typer.Typer(
 app.add_typer(gazetteer_app, name="gazetteer")
 
 
-class ResolveFormat(str, Enum):
+class ResolveFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -279,20 +279,20 @@ CountryOpt = Annotated[
 ]
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class NearFormat(str, Enum):
+class NearFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     geojson = "geojson"
 
 
-class ExportFormatOpt(str, Enum):
+class ExportFormatOpt(StrEnum):
     geojson = "geojson"
     csv = "csv"
     gpkg = "gpkg"
@@ -460,11 +460,10 @@ def map_(
 
       geo map -o rask-2024.html --since 2024 --until 2024
     """
-    from geo import api, io
+    from geo import api
 
     gdf, text = _selection(records, db, since, until, type_, actor, country)
-    html = api.map_html(gdf, subtitle=text)
-    io.write_text_atomic(output, html)
+    api.write_map(gdf, output, subtitle=text)
     typer.echo(f"Wrote {output} ({text}).")
 
 
@@ -537,10 +536,8 @@ def near(
     found = api.incidents_near(gdf, centre.lat, centre.lon, radius_km)
     summary = f"{len(found)} incidents within {radius_km:g} km of {centre.label} ({text})"
     if map_path is not None:
-        from geo import io
-
         query = {"lat": centre.lat, "lon": centre.lon, "radius_km": radius_km, "label": centre.label}
-        io.write_text_atomic(map_path, api.map_html(found, subtitle=summary, query=query))
+        api.write_map(found, map_path, subtitle=summary, query=query)
         _note(f"Wrote {map_path}.")
     if fmt is NearFormat.table:
         precise = found[~found["coarse"]]

@@ -16,6 +16,7 @@ from geo.vocab import EVENT_TYPES
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 COLUMNS: tuple[str, ...] = (
     "id", "date", "date_precision", "date_start", "date_end", "date_basis",
@@ -27,6 +28,18 @@ COLUMNS: tuple[str, ...] = (
     "attackers_killed", "injured", "injured_note", "n_sources", "sources", "notes",
 )  # fmt: skip
 INT_COLUMNS = ("location_precision", "fatalities_best", "fatalities_low", "fatalities_high", "attackers_killed", "injured", "n_sources")  # fmt: skip
+FLOAT_COLUMNS = ("lat", "lon", "uncertainty_km", "place_confidence")
+#: Text from a closed list (the vocabularies, the gazetteer's rows and provinces): ``category``, a small
+#: code per row.
+CATEGORY_COLUMNS = (
+    "date_precision", "place_name", "place_id", "place_kind", "place_source", "country", "admin1", "admin2",
+    "precision_label", "event_type", "event_label", "acled_event_type", "acled_sub_event_type",
+    "perpetrator_attribution",
+)  # fmt: skip
+#: Other text is pandas' ``str`` (Arrow-backed: one buffer per column, not a Python object per value).
+TEXT_COLUMNS = tuple(
+    c for c in COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS + CATEGORY_COLUMNS + ("sources",)
+)
 
 
 def _row(i: Incident) -> dict[str, Any]:
@@ -70,26 +83,71 @@ def _row(i: Incident) -> dict[str, Any]:
         "injured": r.injured,
         "injured_note": r.injured_note,
         "n_sources": len(r.sources),
-        "sources": [s.to_dict() for s in r.sources],
+        "sources": [s.to_dict() for s in r.sources],  # made an Arrow column by to_frame
         "notes": r.notes,
     }
 
 
 def to_frame(incidents: Sequence[Incident]) -> gpd.GeoDataFrame:
-    """A GeoDataFrame of the incidents, one row each, sorted by id, CRS EPSG:4326."""
+    """A GeoDataFrame of the incidents, one row each, sorted by id, CRS EPSG:4326.
+
+    Columns are typed (:func:`typed`): whole numbers ``Int64``, text ``str``, ``sources`` an Arrow
+    list of structs (each cell reads as a list of dicts).
+    """
     import geopandas as gpd
     import pandas as pd
 
     rows = [_row(i) for i in sorted(incidents, key=lambda i: i.id)]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in INT_COLUMNS:
-        df[col] = df[col].astype("Int64")
-    for col in ("lat", "lon", "uncertainty_km", "place_confidence"):
-        df[col] = df[col].astype("float64")
+    df = typed(pd.DataFrame(rows, columns=list(COLUMNS)))
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
     gdf.loc[df["lat"].isna(), "geometry"] = None
     return gdf
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the frame's column types (in place): Int64, float64, ``category`` for text from a
+    closed list, Arrow-backed ``str`` for other text, and ``sources`` as an Arrow ``list<struct>``
+    (:func:`geo.columns.sources_type`).  A million incidents take about 1 GB so, 2.3 GB as objects."""
+    from geo.columns import arrow_of, sources_array, sources_type
+
+    for col in INT_COLUMNS:
+        df[col] = df[col].astype("Int64")
+    for col in FLOAT_COLUMNS:
+        df[col] = df[col].astype("float64")
+    for col in TEXT_COLUMNS:
+        df[col] = df[col].astype("str")
+    for col in CATEGORY_COLUMNS:
+        df[col] = df[col].astype("str").astype("category")
+    data = arrow_of(df["sources"])
+    if data is None or data.type != sources_type():
+        df["sources"] = sources_array(df["sources"].tolist())
+    return df
+
+
+def id_order(gdf: pd.DataFrame) -> Any:
+    """The positions of the rows in id order (stable), as a NumPy array; None when they are in it.
+
+    Compared by Arrow's kernels where the ids are an Arrow column (pandas' own check makes a Python
+    string of every id: 70 MB at a million)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from geo.columns import arrow_of
+
+    data = arrow_of(gdf["id"])
+    if data is None:
+        ids = gdf["id"].to_numpy(dtype=object)
+        if gdf["id"].is_monotonic_increasing:
+            return None
+        return np.argsort(ids, kind="stable")
+    arr = data.combine_chunks() if data.num_chunks != 1 else data.chunk(0)
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    if arr.null_count == 0 and (len(arr) < 2 or pc.all(pc.less_equal(arr[:-1], arr[1:])).as_py()):
+        return None
+    return pc.sort_indices(arr).to_numpy()  # Arrow's sort is stable (ids are never null)
 
 
 def _as_date(text: str | None, name: str) -> dt.date | None:

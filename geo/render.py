@@ -17,7 +17,6 @@ How a place is drawn says how precisely it is known:
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING, Any
 
 from geo import boundaries
@@ -25,6 +24,8 @@ from geo.boundaries import BORDER_REGIONS
 from geo.vocab import EVENT_TYPES
 
 if TYPE_CHECKING:
+    from typing import IO
+
     import folium
     import geopandas as gpd
 
@@ -49,60 +50,157 @@ _TEXT_FIELDS = (
 _NUMBER_FIELDS = ("fatalities_best", "fatalities_low", "fatalities_high", "attackers_killed", "injured")
 
 
+class JsonText:
+    """A column of text sent to the page as JSON written a part at a time from its Arrow array
+    (:func:`geo.columns.json_array_pieces`): a million quotes never become a million Python strings."""
+
+    __slots__ = ("array", "rows")
+
+    def __init__(self, array: Any, rows: Any = None) -> None:
+        self.array = array
+        self.rows = rows  # which of the array's values, in order (None: all)
+
+    def pieces(self) -> Any:
+        from geo.columns import json_array_pieces
+
+        return json_array_pieces(self.array, rows=_PIECE, take=self.rows)
+
+
 def _strings(series: Any) -> dict[str, Any]:
     """A column of text as distinct values and indexes (-1 for null): repeated strings are sent once."""
     import pandas as pd
+    import pyarrow as pa
 
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    values = [str(u) for u in uniques]
+    from geo.columns import arrow_of
+
+    if isinstance(getattr(series, "dtype", None), pd.CategoricalDtype):  # already codes and values
+        codes = series.cat.codes.to_numpy().astype("int32")
+        uniques = pa.array([str(c) for c in series.cat.categories], pa.string())
+    else:
+        data = arrow_of(series)
+        if data is None:  # Python objects (a frame not made by geo.frame): as text
+            values = series.to_numpy(dtype=object)
+            data = pa.chunked_array(
+                [pa.array([None if _missing(v) else str(v) for v in values], pa.string())]
+            )
+        codes, uniques = _factorize(data)
     if len(codes) and (codes == codes[0]).all():
-        return {"v": values, "i": int(codes[0])}  # the same for every incident (or null for all): sent once
-    return {"v": values, "i": codes.astype("int32")}  # a NumPy array: orjson writes it as a list
+        return {"v": JsonText(uniques), "i": int(codes[0])}  # the same everywhere (or null): sent once
+    return {"v": JsonText(uniques), "i": codes}  # a NumPy array: orjson writes it as a list
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _factorize(data: Any) -> tuple[Any, Any]:
+    """(int32 code of each value, -1 for null; the distinct values in order of first appearance).
+
+    Arrow's own dictionary encoding, on the column as it is: no copy of the column, and the
+    distinct values made once (pandas' ``factorize`` of an Arrow column copies them twice).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
+    if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
+        arr = arr.cast(pa.string())
+    encoded = pc.dictionary_encode(arr)
+    codes = pc.fill_null(encoded.indices, -1).cast(pa.int32()).to_numpy(zero_copy_only=False)
+    return codes, encoded.dictionary
+
+
+def _sources_arrow(series: Any) -> Any:
+    """The ``sources`` column as one Arrow list array (converted first if it holds Python lists)."""
+    from geo.columns import arrow_of, sources_array, sources_type
+
+    data = arrow_of(series)
+    if data is None or data.type != sources_type():
+        data = arrow_of(sources_array(series.tolist()))
+    return data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
+
+
+def _children(lists: Any) -> Any:
+    """The values of an Arrow list array (of this slice only), and the number under each list."""
+    import pyarrow.compute as pc
+
+    offsets = lists.offsets
+    first, last = offsets[0].as_py(), offsets[-1].as_py()
+    counts = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+    return lists.values.slice(first, last - first), counts
 
 
 def _detail_columns(g: Any) -> dict[str, Any]:
-    """The popups' fields, column by column; sources flattened into parallel arrays."""
+    """The popups' fields, column by column; sources flattened into parallel arrays (with Arrow's
+    kernels, not a loop over a million lists of dicts)."""
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     out: dict[str, Any] = {c: _strings(g[c]) for c in _TEXT_FIELDS}
     for c in _NUMBER_FIELDS:  # whole numbers; -1 stands for null
         col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int64")
         values = col.to_numpy()
         out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values
-    first: list[int] = []
-    art: list[Any] = []
-    title: list[Any] = []
-    pub: list[Any] = []
-    date: list[Any] = []
-    url: list[Any] = []
-    qtext: list[str] = []
-    qfirst: list[int] = []
-    qstart: list[int] = []
-    qend: list[int] = []
-    for sources in g["sources"].tolist():
-        first.append(len(art))
-        for src in sources or ():
-            art.append(src.get("article"))
-            title.append(src.get("title"))
-            pub.append(src.get("publisher"))
-            date.append(src.get("publication_date"))
-            url.append(src.get("url"))
-            qfirst.append(len(qtext))
-            for q in src.get("quotes") or ():
-                qtext.append(q["text"])
-                qstart.append(q["start"])
-                qend.append(q["end"])
-    first.append(len(art))
-    qfirst.append(len(qtext))
+    sources, count = _children(_sources_arrow(g["sources"]))
+    quotes, qcount = _children(pc.struct_field(sources, ["quotes"]))
+
+    def field(arr: Any, name: str) -> dict[str, Any]:
+        return _strings(pa.chunked_array([pc.struct_field(arr, [name])]))
+
+    qstart = pc.fill_null(pc.struct_field(quotes, ["start"]), -1).to_numpy(zero_copy_only=False)
+    article = field(sources, "article")
     out["sources"] = {
-        "count": _constant_or_list([b - a for a, b in itertools.pairwise(first)]),
-        "article": _strings(pd.Series(art, dtype=object)), "title": _strings(pd.Series(title, dtype=object)),
-        "publisher": _strings(pd.Series(pub, dtype=object)), "date": _strings(pd.Series(date, dtype=object)),
-        "url": _strings(pd.Series(url, dtype=object)),
-        "qcount": _constant_or_list([b - a for a, b in itertools.pairwise(qfirst)]),
-        "qtext": _strings(pd.Series(qtext, dtype=object)), "qstart": qstart,
+        "count": _constant_or_list(count),
+        "article": article, "title": field(sources, "title"),
+        "publisher": field(sources, "publisher"), "date": field(sources, "publication_date"),
+        "url": field(sources, "url"),
+        "qcount": _constant_or_list(qcount),
+        "qtext": _quote_texts(quotes, np.repeat(article["i"], qcount) if isinstance(article["i"], np.ndarray)
+                              else np.full(len(quotes), article["i"])),
+        "qstart": qstart.astype("int64"),
     }  # fmt: skip
     return out
+
+
+def _quote_texts(quotes: Any, articles: Any) -> dict[str, Any]:
+    """The quotes' texts as distinct values and indexes, like :func:`_strings`, but told apart by
+    (article, start, end) rather than by hashing every text: the same span of the same article is the
+    same sentence.  Each pair so joined is checked to hold the same text; if one does not (a frame
+    whose quotes were not checked against their articles), the texts themselves are compared."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.struct_field(quotes, ["text"])
+    spans = [
+        pc.fill_null(pc.struct_field(quotes, [k]), -1).to_numpy(zero_copy_only=False).astype("int64")
+        for k in ("start", "end")
+    ]
+    codes = np.asarray(articles, dtype="int64")
+    for part in spans:  # (code, part) pairs -> one code each: every step stays well inside int64
+        codes, _ = pd.factorize(codes * (int(part.max(initial=0)) + 2) + (part + 1))
+    codes = np.where(np.asarray(texts.is_null()), -1, codes)
+    order, firsts = pd.factorize(codes, use_na_sentinel=False)  # codes in order of first appearance
+    rows = np.empty(len(firsts), dtype="int64")
+    rows[order[::-1]] = np.arange(len(order) - 1, -1, -1)  # the first row of each
+    keep = firsts >= 0
+    index = np.full(len(firsts), -1, dtype="int64")
+    index[keep] = np.arange(int(keep.sum()))
+    codes = index[order].astype("int32")
+    rows = rows[keep]
+    joined = np.flatnonzero(codes >= 0)
+    joined = joined[joined != rows[codes[joined]]]
+    if len(joined) and not pc.all(pc.equal(texts.take(joined), texts.take(rows[codes[joined]]))).as_py():
+        return _strings(pa.chunked_array([texts]))
+    values = JsonText(texts, None if len(rows) == len(texts) else pa.array(rows))
+    if len(codes) and (codes == codes[0]).all():
+        return {"v": values, "i": int(codes[0])}
+    return {"v": values, "i": codes}
 
 
 def _constant_or_list(values: Any) -> Any:
@@ -119,7 +217,7 @@ def _codes_of(series: Any, index: dict[str, int]) -> Any:
     import pandas as pd
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype="int64")
+    table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype="int32")
     return table[codes]
 
 
@@ -130,7 +228,7 @@ def _days(series: Any) -> Any:
 
     parsed = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
     days = (parsed - pd.Timestamp("1970-01-01")).dt.days
-    return np.where(days.isna(), -1, days.fillna(-1)).astype("int64")
+    return np.where(days.isna(), -1, days.fillna(-1)).astype("int32")
 
 
 def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -143,9 +241,10 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
     g = gdf.sort_values("id", kind="stable")
     slugs = list(EVENT_TYPES)
     actor_counts = g["perpetrator"].dropna().value_counts()
+    actor_counts = actor_counts[actor_counts > 0]  # (a category column counts its unused values too)
     actors = sorted(actor_counts.index, key=lambda a: (-int(actor_counts[a]), a))
     actor_index = {a: i for i, a in enumerate(actors)}
-    countries = sorted(set(g["country"].dropna()))
+    countries = sorted(str(c) for c in g["country"].dropna().unique())
     country_index = {c: i for i, c in enumerate(countries)}
     lat = g["lat"].to_numpy(dtype="float64", na_value=np.nan)
     lon = g["lon"].to_numpy(dtype="float64", na_value=np.nan)
@@ -158,12 +257,12 @@ def page_data(gdf: gpd.GeoDataFrame, *, query: dict[str, Any] | None = None) -> 
         "lon": np.round(lon, 5),
         "t": _codes_of(g["event_type"], slug_index),
         "a": _codes_of(g["perpetrator"], actor_index),
-        "f": best.astype(int).to_numpy(dtype="int64"),
+        "f": best.astype(int).to_numpy(dtype="int32"),
         "d0": starts,
         "dd": _constant_or_list(np.where(starts >= 0, ends - starts, 0)),
-        "p": g["location_precision"].astype("Float64").fillna(0).astype(int).to_numpy(dtype="int64"),
-        "u": g["uncertainty_km"].astype("Float64").fillna(-1).to_numpy(dtype="float64"),
-        "strip": g["place_id"].isin(list(BORDER_REGIONS)).to_numpy().astype("int64"),
+        "p": g["location_precision"].astype("Float64").fillna(0).astype(int).to_numpy(dtype="int8"),
+        "u": g["uncertainty_km"].astype("Float64").fillna(-1).to_numpy(dtype="float32"),
+        "strip": g["place_id"].isin(list(BORDER_REGIONS)).to_numpy().astype("int8"),
         "c": _codes_of(g["country"], country_index),
     }
     details = _detail_columns(g)
@@ -261,11 +360,14 @@ def render_map(
     m.add_child(layer)
     # The data (tens of MB at 10^5 incidents) is gzipped and put in after rendering, not compiled
     # into a template; the page unzips it with the browser's own DecompressionStream.
-    m._geo_data_json = pack_data(data)  # type: ignore[attr-defined]
+    m._geo_data_json = _packed_pieces(data)  # type: ignore[attr-defined]
     return m
 
 
 _DATA_MARK = "__GEO_INCIDENT_DATA__"
+#: Values written at a time: each piece of text stays around a megabyte, so the pieces reuse each
+#: other's memory (larger ones leave the heap holding hundreds of MB at 10^6 incidents).
+_PIECE = 32768
 
 
 def pack_data(data: Any) -> str:
@@ -273,29 +375,59 @@ def pack_data(data: Any) -> str:
 
     The JSON is made and compressed a part at a time (each column of each table), so the whole
     uncompressed text (hundreds of MB at 10^6 incidents) never sits in memory; the bytes are the
-    same as ``orjson.dumps(data)``'s.  Base64 holds no ``<``, ``>`` or ``&``: whatever the strings
+    same as ``orjson.dumps(data)``'s (a :class:`JsonText` written as the list of its strings).  Base64 holds no ``<``, ``>`` or ``&``: whatever the strings
     say, they cannot end the ``<script>`` element that carries them.
     """
+
+    return "".join(_packed_pieces(data))
+
+
+def _packed_pieces(data: Any) -> list[str]:
+    """:func:`pack_data`'s text in pieces (base64 of whole 3-byte groups each): the compressed bytes
+    are encoded as they come, and the page joins the pieces once."""
     import base64
     import zlib
 
     packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: a gzip stream
-    parts: list[bytes] = []
-    _stream_json(data, lambda b: parts.append(packer.compress(b)), depth=3)
-    parts.append(packer.flush())
-    return base64.b64encode(b"".join(parts)).decode("ascii")
+    pieces: list[str] = []
+    pending = b""
+
+    def take(data: bytes) -> None:
+        nonlocal pending
+        if data:
+            pending += data
+            whole = len(pending) - len(pending) % 3
+            if whole >= 1 << 16:
+                pieces.append(base64.b64encode(pending[:whole]).decode("ascii"))
+                pending = pending[whole:]
+
+    _stream_json(data, lambda b: take(packer.compress(b)))
+    take(packer.flush())
+    pieces.append(base64.b64encode(pending).decode("ascii"))
+    return pieces
 
 
-def _stream_json(value: Any, emit: Any, depth: int) -> None:
-    """Emit ``orjson.dumps(value)`` in pieces: dicts down to ``depth`` levels are written key by key."""
+def _stream_json(value: Any, emit: Any) -> None:
+    """Emit ``orjson.dumps(value)`` in pieces: dicts are written key by key, :class:`JsonText` a part
+    at a time."""
+    import numpy as np
     import orjson
 
-    if depth > 0 and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    if isinstance(value, JsonText):
+        for piece in value.pieces():
+            emit(piece)
+    elif isinstance(value, dict) and all(isinstance(k, str) for k in value):
         emit(b"{")
         for i, (k, v) in enumerate(value.items()):
             emit((b"," if i else b"") + orjson.dumps(k) + b":")
-            _stream_json(v, emit, depth - 1)
+            _stream_json(v, emit)
         emit(b"}")
+    elif isinstance(value, np.ndarray) and value.ndim == 1 and len(value) > _PIECE:
+        emit(b"[")
+        for start in range(0, len(value), _PIECE):
+            text = orjson.dumps(value[start : start + _PIECE], option=orjson.OPT_SERIALIZE_NUMPY)
+            emit((b"," if start else b"") + text[1:-1])
+        emit(b"]")
     else:
         emit(orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY))
 
@@ -330,6 +462,18 @@ def _boundary_style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def to_html(m: folium.Map) -> str:
     """The page as text, with stable element ids so that the same input gives the same bytes."""
+    return "".join(page_parts(m))
+
+
+def write_html(m: folium.Map, out: IO[str]) -> None:
+    """Write the page of :func:`to_html` to ``out`` a part at a time (its data is never copied into
+    one string: a million incidents' page is about 100 MB)."""
+    for part in page_parts(m):
+        out.write(part)
+
+
+def page_parts(m: folium.Map) -> list[str]:
+    """The page's text in parts, in order: the page around its data, and the data's pieces."""
     counter = 0
 
     def renumber(el: Any) -> None:
@@ -346,7 +490,7 @@ def to_html(m: folium.Map) -> str:
     renumber(root)
     html: str = root.render()
     data = getattr(m, "_geo_data_json", None)
-    if data is not None:
-        head, _mark, tail = html.partition(_DATA_MARK)
-        html = head + data + tail
-    return html
+    if data is None:
+        return [html]
+    head, _mark, tail = html.partition(_DATA_MARK)
+    return [head, *data, tail]

@@ -88,7 +88,7 @@ class Store:
         try:
             self.con = sqlite3.connect(str(path), timeout=60, isolation_level=None)
             self.con.execute("PRAGMA busy_timeout = 60000")
-            self.con.execute("PRAGMA journal_mode = WAL")
+            _wal(self.con)
             self.con.execute("PRAGMA synchronous = NORMAL")
             self.con.execute("PRAGMA foreign_keys = ON")
             self.con.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
@@ -395,6 +395,23 @@ class Store:
                 _json(last.article_date) if last.article_date else None,
             ),
         )
+
+
+def _wal(con: sqlite3.Connection, *, seconds: float = 60.0) -> None:
+    """Put the store in WAL mode.  Two processes opening a new store at once can both ask; SQLite then
+    answers one of them "database is locked" at once, without waiting (it would deadlock otherwise),
+    so the question is asked again until the other has finished."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _json(value: Any, *, sort_keys: bool = False) -> str:

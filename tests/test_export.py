@@ -143,6 +143,7 @@ def test_geojson_is_byte_for_byte_a_plain_serialisation_of_awkward_text() -> Non
 
     from benchmarks.synth import incidents_frame
     from geo import export as export_mod
+    from geo.columns import python_values, sources_array
 
     gdf = incidents_frame(400, seed=4)
     awkward = [
@@ -156,12 +157,22 @@ def test_geojson_is_byte_for_byte_a_plain_serialisation_of_awkward_text() -> Non
         "</script>",
         "",
     ]
+    sources = python_values(gdf["sources"])
     for k, text in enumerate(awkward):
         row = gdf.index[k * 7]
         gdf.at[row, "target"] = text
         gdf.at[row, "perpetrator"] = text
-        gdf.at[row, "sources"] = [{"article": text, "quotes": [{"text": text + "],[", "start": 0, "end": 1}]}]
-    gdf.at[gdf.index[3], "sources"] = []
+        quote = {"text": text + "],[", "start": 0, "end": 1}
+        source = {
+            "article": text,
+            "title": text or None,
+            "publisher": None,
+            "publication_date": None,
+            "url": None,
+        }
+        sources[k * 7] = [source | {"quotes": [quote]}, source | {"quotes": []}]
+    sources[3], sources[4] = [], None
+    gdf["sources"] = sources_array(sources)  # an Arrow column is replaced whole, not a cell at a time
     gdf.loc[gdf.index[5], "lat"] = None
     gdf.loc[gdf.index[6], "fatalities_best"] = None
     gdf = gdf.sample(frac=1, random_state=2)  # not in id order

@@ -217,3 +217,74 @@ def test_source_links_only_http(browser: Any, tmp_path: Path, scheme: str) -> No
     click_at(v, 27.37089, 62.33096)
     v.page.wait_for_selector(".geo-popup")
     assert v.page.locator(".geo-popup a").count() == 0
+
+
+def _decoded(gdf: Any) -> dict[str, Any]:
+    """The page's data for ``gdf`` with every table of distinct values looked up: one value per incident
+    (per source, per quote), whatever the order of the tables."""
+    from geo.render import pack_data, page_data, unpack_data
+
+    data = unpack_data(pack_data(page_data(gdf)))
+
+    def look(col: dict[str, Any], n: int) -> list[Any]:
+        idx = [col["i"]] * n if isinstance(col["i"], int) else col["i"]
+        return [None if k < 0 else col["v"][k] for k in idx]
+
+    def total(count: Any, n: int) -> int:
+        return sum(count) if isinstance(count, list) else count * n
+
+    n, details = data["n"], data.pop("details")
+    src = details.pop("sources")
+    out = {k: look(c, n) if isinstance(c, dict) else c for k, c in details.items()}
+    ns = total(src["count"], n)
+    nq = total(src["qcount"], ns)
+    out["sources"] = {
+        k: look(src[k], nq if k == "qtext" else ns)
+        for k in ("article", "title", "publisher", "date", "url", "qtext")
+    }
+    out["sources"] |= {k: src[k] for k in ("count", "qcount", "qstart")}
+    return data | out
+
+
+def test_a_frame_of_python_objects_gives_the_same_page() -> None:
+    """A frame a script built itself (object columns, sources as lists of dicts) maps like geo's own."""
+    import pandas as pd
+
+    from geo.columns import python_values
+
+    gdf = api.load_incidents()
+    plain = gdf.copy()
+    for c in plain.columns:
+        if c == "sources":
+            plain[c] = pd.Series(python_values(gdf[c]), index=gdf.index, dtype=object)
+        elif c != "geometry" and not pd.api.types.is_numeric_dtype(plain[c]):
+            plain[c] = plain[c].astype(object).where(plain[c].notna(), None)
+    assert str(plain["sources"].dtype) == "object" and str(plain["event_type"].dtype) == "object"
+    assert _decoded(plain) == _decoded(gdf)
+
+
+def test_quotes_are_sent_once_per_span_and_checked() -> None:
+    """Quotes of the same article span are one value on the page; a frame whose 'same span' holds two
+    different texts (never checked against its article) still shows each text where it belongs."""
+    from benchmarks.synth import incidents_frame
+    from geo.columns import python_values, sources_array
+    from geo.render import page_data
+
+    gdf = incidents_frame(6, seed=1)
+    sources = python_values(gdf["sources"])
+    for k in (1, 2, 4):  # three incidents quote the same sentence of article "a0"
+        sources[k] = [dict(sources[0][0])]
+    gdf["sources"] = sources_array(sources)
+    assert len(page_data(gdf)["details"]["sources"]["qtext"]["v"].rows) == 3  # 6 quotes, 3 distinct
+    assert _decoded(gdf)["sources"]["qtext"] == [s[0]["quotes"][0]["text"] for s in sources]
+
+    sources[4] = [dict(sources[0][0], quotes=[dict(sources[0][0]["quotes"][0], text="another sentence")])]
+    gdf["sources"] = sources_array(sources)
+    assert _decoded(gdf)["sources"]["qtext"][4] == "another sentence"
+    assert _decoded(gdf)["sources"]["qtext"][:3] == [sources[0][0]["quotes"][0]["text"]] * 3
+
+
+def test_the_written_page_is_the_page(tmp_path: Path) -> None:
+    gdf = api.load_incidents()
+    api.write_map(gdf, tmp_path / "m.html", subtitle="s")
+    assert (tmp_path / "m.html").read_text(encoding="utf-8") == api.map_html(gdf, subtitle="s")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,3 +205,35 @@ def test_one_batch_at_a_time(tmp_path: Path) -> None:
         inner = store.batch()
         with pytest.raises(GeoError, match="already open"):
             inner.__enter__()
+
+
+def _open_when_all_are_ready(path: str, ready: Any, errors: Any) -> None:
+    from geo.store import Store
+
+    ready.wait()
+    try:
+        Store(Path(path)).close()
+    except Exception as exc:  # reported to the test, which names it
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
+    """SQLite refuses one of two simultaneous switches to WAL mode at once ("database is locked",
+    without waiting); the store asks again instead of failing."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    errors = ctx.Queue()
+    for round_ in range(15):
+        ready = ctx.Barrier(4)
+        path = str(tmp_path / f"new-{round_}.sqlite")
+        procs = [ctx.Process(target=_open_when_all_are_ready, args=(path, ready, errors)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=120)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []

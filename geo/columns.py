@@ -1,0 +1,180 @@
+"""Arrow columns of the incident frame: the type of ``sources``, and the JSON text of Arrow arrays.
+
+A million incidents as Python objects (a dict per source, a string per quote) take gigabytes;
+as Arrow arrays they take a few hundred megabytes, and whole columns are turned into JSON text
+by Arrow's own string kernels, without making a Python object per value.  The text is exactly
+``orjson.dumps`` of the same values (same escapes, same key order, no spaces).
+
+>>> import pyarrow as pa
+>>> json_texts(pa.array(['say "hi"', None, "tab\\there"])).to_pylist()
+['"say \\\\"hi\\\\""', 'null', '"tab\\\\there"']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+
+def sources_type() -> Any:
+    """``list<struct<article, title, publisher, publication_date, url, quotes: list<struct<text, start,
+    end>>>>``: the fields of :meth:`geo.records.Source.to_dict`, in its order."""
+    import pyarrow as pa
+
+    quote = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    source = pa.struct(
+        [
+            ("article", pa.string()),
+            ("title", pa.string()),
+            ("publisher", pa.string()),
+            ("publication_date", pa.string()),
+            ("url", pa.string()),
+            ("quotes", pa.list_(quote)),
+        ]
+    )
+    return pa.list_(source)
+
+
+def sources_array(values: Sequence[Any]) -> Any:
+    """A pandas array of the ``sources`` type from lists of source dicts (None for none)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.arrays.ArrowExtensionArray(pa.array(list(values), type=sources_type()))
+
+
+def arrow_of(values: Any) -> Any:
+    """The Arrow data behind a pandas column (a Series or an array), or None when it holds Python objects."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        return values
+    array = getattr(values, "array", values)
+    data = getattr(array, "_pa_array", None)  # ArrowExtensionArray and pandas' Arrow-backed strings
+    if isinstance(data, pa.ChunkedArray):
+        return data
+    return None
+
+
+def python_values(series: Any) -> list[Any]:
+    """The values of a column as Python objects: an Arrow column of lists gives lists of dicts
+    (pandas' own ``tolist`` gives NumPy arrays for them)."""
+    data = arrow_of(series)
+    if data is not None:
+        import pyarrow as pa
+
+        if pa.types.is_nested(data.type):
+            return data.to_pylist()  # type: ignore[no-any-return]
+    return series.tolist()  # type: ignore[no-any-return]
+
+
+#: orjson's escapes: the quote, the backslash, and the control characters (short forms where JSON has them).
+_SHORT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = [("\\", "\\\\"), ('"', '\\"')] + [(chr(c), _SHORT.get(chr(c), f"\\u{c:04x}")) for c in range(0x20)]
+
+
+def _strings(arr: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    if _needs_escape(arr):
+        for raw, escaped in _ESCAPES:
+            if pc.any(pc.match_substring(arr, raw)).as_py():
+                arr = pc.replace_substring(arr, raw, escaped)
+    return _or_null(arr, pc.binary_join_element_wise('"', arr, '"', ""))
+
+
+def _needs_escape(arr: Any) -> bool:
+    """Whether any value holds a byte JSON escapes (a control character, ``"`` or ``\\``): one pass of
+    NumPy over the array's UTF-8 bytes (a regular expression over them is several times slower)."""
+    import numpy as np
+
+    if not len(arr):
+        return False
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    data = arr.buffers()[2]
+    if data is None:  # every value empty or missing
+        return False
+    utf8 = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return bool(((utf8 < 0x20) | (utf8 == 0x22) | (utf8 == 0x5C)).any())
+
+
+def _or_null(arr: Any, text: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(text, "null") if arr.null_count else text
+
+
+def _struct(arr: Any) -> Any:
+    import pyarrow.compute as pc
+
+    parts: list[Any] = []
+    for k in range(arr.type.num_fields):
+        name = arr.type.field(k).name
+        parts.append(("{" if k == 0 else ",") + _json_key(name) + ":")
+        parts.append(json_texts(pc.struct_field(arr, [k])))  # this slice's values of the field
+    parts.append("}")
+    return _or_null(arr, pc.if_else(arr.is_valid(), pc.binary_join_element_wise(*parts, ""), None))
+
+
+def _json_key(name: str) -> str:
+    import orjson
+
+    return orjson.dumps(name).decode("utf-8")
+
+
+def _list(arr: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = arr.offsets  # this slice's n + 1 offsets into the values, not starting at 0
+    first, last = offsets[0].as_py(), offsets[-1].as_py()
+    items = json_texts(arr.values.slice(first, last - first))
+    offsets = pc.subtract(offsets, first)
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ",")
+    return _or_null(arr, pc.if_else(arr.is_valid(), pc.binary_join_element_wise("[", joined, "]", ""), None))
+
+
+def json_texts(arr: Any) -> Any:
+    """The JSON text of each value (``null`` for a missing one), as an Arrow string array.
+
+    Strings, integers, booleans, structs and lists of them; anything else raises TypeError.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = arr.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return _strings(arr)
+    if pa.types.is_integer(t):
+        return _or_null(arr, pc.cast(arr, pa.string()))
+    if pa.types.is_boolean(t):
+        return _or_null(arr, pc.if_else(arr, "true", "false"))
+    if pa.types.is_null(t):
+        return pa.array(["null"] * len(arr), pa.string())
+    if pa.types.is_struct(t):
+        return _struct(arr)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _list(arr)
+    if pa.types.is_dictionary(t):
+        return json_texts(arr.cast(t.value_type))
+    raise TypeError(f"no JSON text for Arrow type {t}")
+
+
+def json_array_pieces(arr: Any, rows: int = 65_536, take: Any = None) -> Iterator[bytes]:
+    """``orjson.dumps(arr.to_pylist())`` (of ``arr.take(take)`` when given) in pieces of ``rows``
+    values: a long column is written without its whole text (or a Python object per value) ever
+    being in memory."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    yield b"["
+    for start in range(0, len(arr) if take is None else len(take), rows):
+        texts = json_texts(arr.slice(start, rows) if take is None else arr.take(take.slice(start, rows)))
+        whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts), ",")
+        yield (b"," if start else b"") + whole[0].as_buffer().to_pybytes()
+    yield b"]"
