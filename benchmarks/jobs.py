@@ -308,8 +308,11 @@ def job_export_baseline(n: int, repeat: int) -> dict[str, Any]:
     """GeoDataFrame.to_file(driver="GeoJSON") (through GDAL), sources as a JSON text column."""
     from benchmarks.synth import incidents_frame
 
+    from geo.columns import python_values
+
     gdf = incidents_frame(n)
-    gdf["sources"] = gdf["sources"].map(json.dumps)
+    gdf["sources"] = [json.dumps(s) for s in python_values(gdf["sources"])]
+    settle()
     data_rss = start_window()
     out = Path(tempfile.mkdtemp(prefix="geo-bench-")) / "out.geojson"
 

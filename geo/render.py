@@ -142,7 +142,7 @@ def _detail_columns(g: Any) -> dict[str, Any]:
 
     out: dict[str, Any] = {c: _strings(g[c]) for c in _TEXT_FIELDS}
     for c in _NUMBER_FIELDS:  # whole numbers; -1 stands for null
-        col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int64")
+        col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int32")
         values = col.to_numpy()
         out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values
     sources, count = _children(_sources_arrow(g["sources"]))
@@ -153,15 +153,17 @@ def _detail_columns(g: Any) -> dict[str, Any]:
 
     qstart = pc.fill_null(pc.struct_field(quotes, ["start"]), -1).to_numpy(zero_copy_only=False)
     article = field(sources, "article")
+    codes = article["i"]  # each quote's article, for telling quotes apart by their span
+    quote_articles = (
+        np.repeat(codes, qcount) if isinstance(codes, np.ndarray) else np.full(len(quotes), codes)
+    )
     out["sources"] = {
         "count": _constant_or_list(count),
         "article": article, "title": field(sources, "title"),
         "publisher": field(sources, "publisher"), "date": field(sources, "publication_date"),
         "url": field(sources, "url"),
         "qcount": _constant_or_list(qcount),
-        "qtext": _quote_texts(quotes, np.repeat(article["i"], qcount) if isinstance(article["i"], np.ndarray)
-                              else np.full(len(quotes), article["i"])),
-        "qstart": qstart.astype("int64"),
+        "qtext": _quote_texts(quotes, quote_articles), "qstart": qstart.astype("int64"),
     }  # fmt: skip
     return out
 
