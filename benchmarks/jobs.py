@@ -307,7 +307,6 @@ def _write_floor(like: Path) -> float:
 def job_export_baseline(n: int, repeat: int) -> dict[str, Any]:
     """GeoDataFrame.to_file(driver="GeoJSON") (through GDAL), sources as a JSON text column."""
     from benchmarks.synth import incidents_frame
-
     from geo.columns import python_values
 
     gdf = incidents_frame(n)
