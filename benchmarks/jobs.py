@@ -96,6 +96,32 @@ def job_map(n: int, repeat: int) -> dict[str, Any]:
     }
 
 
+def job_map_records(n: int, repeat: int) -> dict[str, Any]:
+    """`geo map --records FILE` as a user runs it: reading and checking n records, placing them,
+    building the frame and the page, writing it.  Time and peak RSS of the command."""
+    from benchmarks.synth import write_records
+
+    with tempfile.TemporaryDirectory() as tmp:
+        records = Path(tmp) / "incidents.jsonl"
+        write_records(n, records)
+        page = Path(tmp) / "incidents.html"
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "geo", "map", "--records", str(records), "-o", str(page)],
+                capture_output=True, check=True,
+            )  # fmt: skip
+            times.append(time.perf_counter() - t)
+        # The largest peak RSS of the commands this process has waited for (they are its only children).
+        command_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return {
+            "seconds": times,
+            "command_peak_rss_mb": command_peak,
+            "records_mb": records.stat().st_size / 1e6,
+        }
+
+
 def job_map_baseline(n: int, repeat: int) -> dict[str, Any]:
     """folium the usual way: one marker and one popup per incident."""
     import folium
@@ -400,6 +426,7 @@ def job_resolve_baseline(n: int, repeat: int) -> dict[str, Any]:
 JOBS: dict[str, Callable[[int, int], dict[str, Any]]] = {
     "map": job_map,
     "map_baseline": job_map_baseline,
+    "map_records": job_map_records,
     "browser": job_browser,
     "browser_baseline": lambda n, r: job_browser(n, r, baseline=True),
     "near": job_near,

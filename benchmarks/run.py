@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT = [
-    ("map", 10_000), ("map_baseline", 10_000), ("map", 100_000),
+    ("map", 10_000), ("map_baseline", 10_000), ("map", 100_000), ("map_records", 100_000),
     ("browser", 10_000), ("browser_baseline", 10_000), ("browser", 100_000),
     ("near", 100_000),
     ("export", 100_000), ("export_baseline", 100_000),
@@ -30,6 +30,7 @@ DEFAULT = [
 ]  # fmt: skip
 BIG = [
     ("map", 1_000_000),
+    ("map_records", 1_000_000),
     ("browser", 1_000_000),
     ("near", 1_000_000),
     ("export", 1_000_000),
@@ -99,6 +100,11 @@ def rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                     m["window_peak_mb"],
                     "",
                 )
+    for n in (100_000, 1_000_000):
+        m = r("map_records", n)
+        if m and "error" not in m:
+            add("geo map --records", n, "command s (read, check, place, map)", m["median_s"], None,
+                m["command_peak_rss_mb"], "")  # fmt: skip
     base_browser = r("browser_baseline", 10_000)
     for n in (10_000, 100_000, 1_000_000):
         m = r("browser", n)
@@ -211,7 +217,7 @@ def main() -> None:
     started = time.time()
     for job, n in plan:
         print(f"… {job} at {n:,}", file=sys.stderr, flush=True)
-        once = job.startswith("near") or job == "browser_baseline"
+        once = job.startswith("near") or job == "browser_baseline" or (job == "map_records" and n >= 10**6)
         results[f"{job}@{n}"] = measure(job, n, 1 if once else args.repeat)
         if "error" in results[f"{job}@{n}"]:
             print(f"  failed: {results[f'{job}@{n}']['error']}", file=sys.stderr)

@@ -7,6 +7,8 @@ sources quoting it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from geo.gazetteer import load as load_gazetteer
@@ -24,7 +26,7 @@ def incidents_frame(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from geo.columns import sources_type
+    from geo.columns import sources_from_parts
     from geo.frame import COLUMNS, typed
     from geo.models import PRECISION_LABELS
     from geo.vocab import UNCERTAINTY_KM
@@ -56,20 +58,14 @@ def incidents_frame(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     ids = pc.binary_join_element_wise("syn-", pc.utf8_lpad(numbers, 7, "0"), "")
     articles = pc.binary_join_element_wise("a", numbers, "")
     dates = pa.array(dates)
-    one = pa.array(np.arange(n + 1, dtype=np.int32))  # one quote per source, one source per incident
-    quotes = pa.ListArray.from_arrays(
-        one,
-        pa.StructArray.from_arrays(
-            [desc, pa.array(np.zeros(n, dtype=np.int64)), pc.cast(pc.utf8_length(desc), pa.int64())],
-            names=["text", "start", "end"],
-        ),
-    )
-    none = pa.nulls(n, pa.string())
-    source = pa.StructArray.from_arrays(
-        [articles, none, pa.array(np.full(n, "Synthetic Wire")), dates, none, quotes],
-        names=["article", "title", "publisher", "publication_date", "url", "quotes"],
-    )
-    sources = pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(one, source).cast(sources_type()))
+    ones = np.ones(n, dtype=np.int32)  # one source per incident, one quote per source
+    sources = sources_from_parts(
+        ones,
+        {"article": articles, "title": pa.nulls(n, pa.string()), "publisher": pa.array(np.full(n, "Synthetic Wire")),
+         "publication_date": dates, "url": pa.nulls(n, pa.string())},
+        ones,
+        {"text": desc, "start": pa.array(np.zeros(n, dtype=np.int64)), "end": pc.cast(pc.utf8_length(desc), pa.int64())},
+    )  # fmt: skip
     names = np.array([p.name for p in places], dtype=object)[pick]
     df = pd.DataFrame(
         {
@@ -118,3 +114,29 @@ def incidents_frame(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     return gpd.GeoDataFrame(
         df, geometry=gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326"), crs="EPSG:4326"
     )
+
+
+def write_records(n: int, path: Path, seed: int = 7) -> None:
+    """A records file (``geo map --records``) of the n incidents of :func:`incidents_frame`: what a
+    user who has their own incident data writes.  No article texts lie beside it, so the quotes are
+    not checked against them."""
+    import orjson
+
+    from geo.columns import python_values
+
+    gdf = incidents_frame(n, seed)
+    sources = python_values(gdf["sources"])
+    keep = ("article", "quotes")
+    with path.open("wb") as out:
+        for k, row in enumerate(gdf.itertuples()):
+            perpetrator = None if row.perpetrator != row.perpetrator else row.perpetrator  # NaN: none
+            record = {
+                "id": row.id, "date": row.date, "date_precision": row.date_precision,
+                "place_text": row.place_name, "place_id": row.place_id, "event_type": row.event_type,
+                "perpetrator": perpetrator, "perpetrator_attribution": "claimed" if perpetrator else None,
+                "target": row.target,
+                "fatalities": {"best": row.fatalities_best, "low": row.fatalities_low, "high": row.fatalities_high},
+                "injured": row.injured,
+                "sources": [{key: src[key] for key in keep} for src in sources[k]],
+            }  # fmt: skip
+            out.write(orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")

@@ -12,7 +12,7 @@ by Arrow's own string kernels, without making a Python object per value.  The te
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 
@@ -41,6 +41,37 @@ def sources_array(values: Sequence[Any]) -> Any:
     import pyarrow as pa
 
     return pd.arrays.ArrowExtensionArray(pa.array(list(values), type=sources_type()))
+
+
+def sources_from_parts(
+    counts: Any,
+    fields: Mapping[str, Any],
+    quote_counts: Any,
+    quotes: Mapping[str, Any],
+) -> Any:
+    """The ``sources`` column (a pandas array) from flat parts: the number of sources of each row; each
+    source's ``article``, ``title``, ``publisher``, ``publication_date`` and ``url`` (lists or Arrow
+    arrays, one value per source); the number of quotes of each source; each quote's ``text``,
+    ``start`` and ``end``.  No dict is made per source."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    def offsets(lengths: Any) -> Any:
+        out = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(lengths, dtype=np.int64), out=out[1:])
+        return pa.array(out.astype(np.int32))  # (ListArray's offsets are 32-bit: 2^31 quotes at most)
+
+    def arrow(values: Any, kind: Any) -> Any:
+        return values.cast(kind) if isinstance(values, pa.Array) else pa.array(values, kind)
+
+    kind = sources_type().value_type
+    quote = kind.field("quotes").type.value_type
+    struct = pa.StructArray.from_arrays([arrow(quotes[f.name], f.type) for f in quote], fields=list(quote))
+    listed = pa.ListArray.from_arrays(offsets(quote_counts), struct)
+    parts = [arrow(fields[f.name], f.type) for f in list(kind)[:-1]] + [listed]
+    source = pa.StructArray.from_arrays(parts, fields=list(kind))
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets(counts), source))
 
 
 def arrow_of(values: Any) -> Any:

@@ -7,6 +7,7 @@ incidents keep their row with a missing geometry and null ``lat``/``lon``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,63 +43,109 @@ TEXT_COLUMNS = tuple(
 )
 
 
-def _row(i: Incident) -> dict[str, Any]:
-    r, p = i.record, i.place
-    span = r.date_range
-    et = EVENT_TYPES[r.event_type]
-    return {
-        "id": r.id,
-        "date": r.date,
-        "date_precision": r.date_precision,
-        "date_start": span[0].isoformat() if span else None,
-        "date_end": span[1].isoformat() if span else None,
-        "date_basis": r.date_basis,
-        "place_text": r.place_text,
-        "place_name": p.name if p else None,
-        "place_id": p.source_ref if p else None,
-        "place_kind": p.kind if p else None,
-        "place_source": p.source if p else None,
-        "place_reason": i.place_reason,
-        "place_confidence": i.place_confidence,
-        "country": p.country if p else None,
-        "admin1": p.admin1 if p else None,
-        "admin2": p.admin2 if p else None,
-        "lat": p.lat if p else None,
-        "lon": p.lon if p else None,
-        "location_precision": i.location_precision,
-        "precision_label": i.precision_label,
-        "uncertainty_km": i.uncertainty_km,
-        "event_type": r.event_type,
-        "event_label": et.label,
-        "acled_event_type": et.acled_event_type,
-        "acled_sub_event_type": et.acled_sub_event_type,
-        "perpetrator": r.perpetrator,
-        "perpetrator_attribution": r.perpetrator_attribution,
-        "target": r.target,
-        "fatalities_best": r.fatalities.best,
-        "fatalities_low": r.fatalities.low,
-        "fatalities_high": r.fatalities.high,
-        "fatalities_note": r.fatalities_note,
-        "attackers_killed": r.attackers_killed,
-        "injured": r.injured,
-        "injured_note": r.injured_note,
-        "n_sources": len(r.sources),
-        "sources": [s.to_dict() for s in r.sources],  # made an Arrow column by to_frame
-        "notes": r.notes,
+def _columns(incidents: Sequence[Incident]) -> dict[str, list[Any]]:
+    """The frame's columns (but ``sources``) as lists, one value per incident, in order."""
+    cols: dict[str, list[Any]] = {c: [] for c in COLUMNS if c != "sources"}
+    put = {c: cols[c].append for c in cols}
+    for i in incidents:
+        r, p = i.record, i.place
+        span = r.date_range
+        et = EVENT_TYPES[r.event_type]
+        put["id"](r.id)
+        put["date"](r.date)
+        put["date_precision"](r.date_precision)
+        put["date_start"](span[0].isoformat() if span else None)
+        put["date_end"](span[1].isoformat() if span else None)
+        put["date_basis"](r.date_basis)
+        put["place_text"](r.place_text)
+        put["place_name"](p.name if p else None)
+        put["place_id"](p.source_ref if p else None)
+        put["place_kind"](p.kind if p else None)
+        put["place_source"](p.source if p else None)
+        put["place_reason"](i.place_reason)
+        put["place_confidence"](i.place_confidence)
+        put["country"](p.country if p else None)
+        put["admin1"](p.admin1 if p else None)
+        put["admin2"](p.admin2 if p else None)
+        put["lat"](p.lat if p else None)
+        put["lon"](p.lon if p else None)
+        put["location_precision"](i.location_precision)
+        put["precision_label"](i.precision_label)
+        put["uncertainty_km"](i.uncertainty_km)
+        put["event_type"](r.event_type)
+        put["event_label"](et.label)
+        put["acled_event_type"](et.acled_event_type)
+        put["acled_sub_event_type"](et.acled_sub_event_type)
+        put["perpetrator"](r.perpetrator)
+        put["perpetrator_attribution"](r.perpetrator_attribution)
+        put["target"](r.target)
+        put["fatalities_best"](r.fatalities.best)
+        put["fatalities_low"](r.fatalities.low)
+        put["fatalities_high"](r.fatalities.high)
+        put["fatalities_note"](r.fatalities_note)
+        put["attackers_killed"](r.attackers_killed)
+        put["injured"](r.injured)
+        put["injured_note"](r.injured_note)
+        put["n_sources"](len(r.sources))
+        put["notes"](r.notes)
+    return cols
+
+
+def _sources(incidents: Sequence[Incident]) -> Any:
+    """The ``sources`` column, built as Arrow arrays from the records' sources (no dict per source)."""
+    from geo.columns import sources_from_parts
+
+    counts: list[int] = []
+    fields: dict[str, list[Any]] = {
+        k: [] for k in ("article", "title", "publisher", "publication_date", "url")
     }
+    qcounts: list[int] = []
+    text: list[str] = []
+    start: list[int] = []
+    end: list[int] = []
+    for i in incidents:
+        sources = i.record.sources
+        counts.append(len(sources))
+        for src in sources:
+            fields["article"].append(src.article)
+            fields["title"].append(src.title)
+            fields["publisher"].append(src.publisher)
+            fields["publication_date"].append(src.publication_date)
+            fields["url"].append(src.url)
+            qcounts.append(len(src.quotes))
+            for q in src.quotes:
+                text.append(q.text)
+                start.append(q.start)
+                end.append(q.end)
+    return sources_from_parts(counts, fields, qcounts, {"text": text, "start": start, "end": end})
 
 
 def to_frame(incidents: Sequence[Incident]) -> gpd.GeoDataFrame:
     """A GeoDataFrame of the incidents, one row each, sorted by id, CRS EPSG:4326.
 
-    Columns are typed (:func:`typed`): whole numbers ``Int64``, text ``str``, ``sources`` an Arrow
-    list of structs (each cell reads as a list of dicts).
+    Columns are typed (:func:`typed`): whole numbers ``Int64``, text ``str`` or ``category``,
+    ``sources`` an Arrow list of structs (each cell reads as a list of dicts).  Built a column at a
+    time, not a dict per row.
     """
     import geopandas as gpd
     import pandas as pd
 
-    rows = [_row(i) for i in sorted(incidents, key=lambda i: i.id)]
-    df = typed(pd.DataFrame(rows, columns=list(COLUMNS)))
+    ordered = sorted(incidents, key=lambda i: i.id)
+    cols = _columns(ordered)
+    data: dict[str, Any] = {}
+    for c in COLUMNS:
+        if c == "sources":
+            data[c] = _sources(ordered)
+        elif c in INT_COLUMNS:
+            data[c] = pd.array(cols[c], dtype="Int64")
+        elif c in FLOAT_COLUMNS:
+            data[c] = pd.array([math.nan if v is None else v for v in cols[c]], dtype="float64")
+        elif c in CATEGORY_COLUMNS:
+            data[c] = pd.Categorical(pd.array(cols[c], dtype="str"))
+        else:
+            data[c] = pd.array(cols[c], dtype="str")
+        cols.pop(c, None)  # each list goes as soon as its column is made
+    df = typed(pd.DataFrame(data, columns=list(COLUMNS)))
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
     gdf.loc[df["lat"].isna(), "geometry"] = None
@@ -109,16 +156,23 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with the frame's column types (in place): Int64, float64, ``category`` for text from a
     closed list, Arrow-backed ``str`` for other text, and ``sources`` as an Arrow ``list<struct>``
     (:func:`geo.columns.sources_type`).  A million incidents take about 1 GB so, 2.3 GB as objects."""
+    import pandas as pd
+
     from geo.columns import arrow_of, sources_array, sources_type
 
     for col in INT_COLUMNS:
-        df[col] = df[col].astype("Int64")
+        if str(df[col].dtype) != "Int64":
+            df[col] = df[col].astype("Int64")
     for col in FLOAT_COLUMNS:
-        df[col] = df[col].astype("float64")
+        if str(df[col].dtype) != "float64":
+            df[col] = df[col].astype("float64")
     for col in TEXT_COLUMNS:
-        df[col] = df[col].astype("str")
+        if str(df[col].dtype) != "str":
+            df[col] = df[col].astype("str")
     for col in CATEGORY_COLUMNS:
-        df[col] = df[col].astype("str").astype("category")
+        dtype = df[col].dtype
+        if not (isinstance(dtype, pd.CategoricalDtype) and str(dtype.categories.dtype) == "str"):
+            df[col] = df[col].astype("str").astype("category")
     data = arrow_of(df["sources"])
     if data is None or data.type != sources_type():
         df["sources"] = sources_array(df["sources"].tolist())

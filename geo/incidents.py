@@ -40,9 +40,20 @@ class Incident:
         return PRECISION_LABELS.get(self.location_precision) if self.location_precision else None
 
 
-def locate(record: Record, resolver: Resolver) -> Incident:
-    """Find the place of one record: its gazetteer id, its own coordinates, or its place text."""
+def locate(
+    record: Record, resolver: Resolver, placed: dict[str, tuple[Place, str]] | None = None
+) -> Incident:
+    """Find the place of one record: its gazetteer id, its own coordinates, or its place text.
+
+    ``placed`` keeps the place (and the reason) of each gazetteer id already met, so that the
+    records of one place share one Place.
+    """
     if record.place_id is not None:
+        known = placed.get(record.place_id) if placed is not None else None
+        if known is not None:
+            return Incident(
+                record, known[0], known[1], 1.0, record.location_precision or known[0].location_precision
+            )
         entry = resolver.gazetteer.by_id.get(record.place_id)
         if entry is None:
             close = resolver.suggest(record.place_id.split("-", 1)[-1].replace("-", " "))
@@ -54,6 +65,8 @@ def locate(record: Record, resolver: Resolver) -> Incident:
             )
         place = entry.to_place()
         reason = f"gazetteer row {entry.id} ({entry.label()}), chosen by the curator"
+        if placed is not None:
+            placed[record.place_id] = (place, reason)
         return Incident(record, place, reason, 1.0, record.location_precision or place.location_precision)
     if record.lat is not None and record.lon is not None:
         place = Place(
@@ -78,7 +91,8 @@ def locate(record: Record, resolver: Resolver) -> Incident:
 
 def from_records(records: Sequence[Record], resolver: Resolver | None = None) -> list[Incident]:
     resolver = resolver or Resolver()
-    return sorted((locate(r, resolver) for r in records), key=lambda i: i.id)
+    placed: dict[str, tuple[Place, str]] = {}
+    return sorted((locate(r, resolver, placed) for r in records), key=lambda i: i.id)
 
 
 def load(records_path: Path | None = None, *, settings: Settings | None = None) -> list[Incident]:

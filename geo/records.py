@@ -368,6 +368,18 @@ def bundled_records_path() -> Path:
     return io.data_path("seeds") / "incidents.jsonl"
 
 
+def _decode(line: str) -> Any:
+    """One JSON line: orjson (several times faster on a large file), and the standard library for what
+    orjson refuses, so that the same lines are accepted (NaN, huge numbers) and a bad one gets the
+    usual message."""
+    import orjson
+
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+
+
 def load(path: Path | None = None) -> list[Record]:
     """Load and validate a records file (the bundled seed records when ``path`` is None).
 
@@ -386,7 +398,7 @@ def load(path: Path | None = None) -> list[Record]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _decode(line)
         except json.JSONDecodeError as exc:
             raise RecordError(
                 f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=line_no

@@ -43,3 +43,12 @@ def test_table_from_results() -> None:
     build = next(r for r in table if r["job"] == "geo map" and r["measure"] == "build s")
     assert build["speedup_vs_baseline"] == 17.0 / 0.8 and build["target"] == "≤ 1 s"
     assert any(r["job"] == "geo resolve" and r["measure"] == "µs per name in a batch" for r in table)
+
+
+def test_records_job_runs_the_command_on_a_records_file() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.jobs", "map_records", "300", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    result = json.loads(proc.stdout)
+    assert len(result["seconds"]) == 1 and result["command_peak_rss_mb"] > 50 and result["records_mb"] > 0.1
