@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.run import rows
 from benchmarks.synth import incidents_frame
@@ -22,12 +23,18 @@ def test_synthetic_incidents_have_the_frame_columns() -> None:
     assert incidents_frame(50)["lat"].tolist() == incidents_frame(50)["lat"].tolist()  # seeded
 
 
-def test_near_job_reports_no_difference_from_brute_force() -> None:
+def _job(name: str, n: int) -> dict[str, Any]:
+    """One benchmark job, run once, as the harness runs it (its own process)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.jobs", "near", "3000", "1"],
+        [sys.executable, "-m", "benchmarks.jobs", name, str(n), "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
-    result = json.loads(proc.stdout)
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def test_near_job_reports_no_difference_from_brute_force() -> None:
+    result = _job("near", 3000)
     assert result["differences_in_100"] == 0
     assert len(result["seconds"]) == 1000 and result["peak_rss_mb"] > 0
 
@@ -46,9 +53,5 @@ def test_table_from_results() -> None:
 
 
 def test_records_job_runs_the_command_on_a_records_file() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.jobs", "map_records", "300", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    result = json.loads(proc.stdout)
+    result = _job("map_records", 300)
     assert len(result["seconds"]) == 1 and result["command_peak_rss_mb"] > 50 and result["records_mb"] > 0.1
