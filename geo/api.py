@@ -38,6 +38,12 @@ def load_incidents(
 
     if records is None and db is not None:
         return frame.to_frame(incidents.from_store(Path(db), settings=settings))
+    if records is not None:  # read and checked a column at a time when it can be (geo.recordcols)
+        from geo.recordcols import read_frame
+
+        gdf = read_frame(Path(records), settings)
+        if gdf is not None:
+            return gdf
     return frame.to_frame(incidents.load(Path(records) if records else None, settings=settings))
 
 

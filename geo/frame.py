@@ -127,24 +127,44 @@ def to_frame(incidents: Sequence[Incident]) -> gpd.GeoDataFrame:
     ``sources`` an Arrow list of structs (each cell reads as a list of dicts).  Built a column at a
     time, not a dict per row.
     """
-    import geopandas as gpd
-    import pandas as pd
-
     ordered = sorted(incidents, key=lambda i: i.id)
-    cols = _columns(ordered)
+    cols: dict[str, Any] = _columns(ordered)
+    cols["sources"] = _sources(ordered)
+    return assemble(cols)
+
+
+def assemble(cols: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The frame from its columns, each a list, a NumPy array or an Arrow array, in row order
+    (``sources`` a pandas array of :func:`geo.columns.sources_type`).  Empties ``cols`` as it goes."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
     data: dict[str, Any] = {}
     for c in COLUMNS:
+        values = cols.pop(c)
         if c == "sources":
-            data[c] = _sources(ordered)
-        elif c in INT_COLUMNS:
-            data[c] = pd.array(cols[c], dtype="Int64")
+            data[c] = values
+            continue
+        if isinstance(values, pa.Array):  # numbers without a Python object each; text as text
+            if c in INT_COLUMNS or c in FLOAT_COLUMNS:
+                mask = np.asarray(values.is_null())
+                numbers = values.fill_null(0).to_numpy(zero_copy_only=False)
+                if c in INT_COLUMNS:
+                    data[c] = pd.arrays.IntegerArray(numbers.astype("int64"), mask)
+                else:
+                    data[c] = np.where(mask, math.nan, numbers.astype("float64"))
+                continue
+            values = pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
+        if c in INT_COLUMNS:
+            data[c] = pd.array(values, dtype="Int64")
         elif c in FLOAT_COLUMNS:
-            data[c] = pd.array([math.nan if v is None else v for v in cols[c]], dtype="float64")
+            data[c] = np.array([math.nan if v is None else v for v in values], dtype="float64")
         elif c in CATEGORY_COLUMNS:
-            data[c] = pd.Categorical(pd.array(cols[c], dtype="str"))
+            data[c] = pd.Categorical(pd.array(values, dtype="str"))
         else:
-            data[c] = pd.array(cols[c], dtype="str")
-        cols.pop(c, None)  # each list goes as soon as its column is made
+            data[c] = pd.array(values, dtype="str")
     df = typed(pd.DataFrame(data, columns=list(COLUMNS)))
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")

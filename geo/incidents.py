@@ -40,58 +40,89 @@ class Incident:
         return PRECISION_LABELS.get(self.location_precision) if self.location_precision else None
 
 
-def locate(
-    record: Record, resolver: Resolver, placed: dict[str, tuple[Place, str]] | None = None
-) -> Incident:
-    """Find the place of one record: its gazetteer id, its own coordinates, or its place text.
+#: Where a record is, how it is known, how sure, how precise: (place, reason, confidence, precision).
+Located = tuple[Place | None, str, float | None, int | None]
 
-    ``placed`` keeps the place (and the reason) of each gazetteer id already met, so that the
-    records of one place share one Place.
-    """
-    if record.place_id is not None:
-        known = placed.get(record.place_id) if placed is not None else None
-        if known is not None:
-            return Incident(
-                record, known[0], known[1], 1.0, record.location_precision or known[0].location_precision
-            )
-        entry = resolver.gazetteer.by_id.get(record.place_id)
+
+def place_of(
+    resolver: Resolver,
+    *,
+    place_id: str | None,
+    lat: float | None,
+    lon: float | None,
+    place_text: str | None,
+    place_context: str | None,
+    location_precision: int | None,
+) -> Located | None:
+    """Where a record is: its gazetteer id, else its own coordinates, else its place text resolved
+    with its context.  None when the gazetteer lacks its place_id (the caller says so)."""
+    if place_id is not None:
+        entry = resolver.gazetteer.by_id.get(place_id)
         if entry is None:
-            close = resolver.suggest(record.place_id.split("-", 1)[-1].replace("-", " "))
-            hint = f"; places with similar names: {', '.join(close)}" if close else ""
-            raise RecordError(
-                f"record {record.id!r}: place_id {record.place_id!r} is not in the gazetteer{hint}",
-                path=record.path,
-                line=record.line,
-            )
+            return None
         place = entry.to_place()
         reason = f"gazetteer row {entry.id} ({entry.label()}), chosen by the curator"
-        if placed is not None:
-            placed[record.place_id] = (place, reason)
-        return Incident(record, place, reason, 1.0, record.location_precision or place.location_precision)
-    if record.lat is not None and record.lon is not None:
+        return place, reason, 1.0, location_precision or place.location_precision
+    if lat is not None and lon is not None:
         place = Place(
-            name=record.place_text or f"{record.lat:.5f}, {record.lon:.5f}",
-            lat=record.lat,
-            lon=record.lon,
+            name=place_text or f"{lat:.5f}, {lon:.5f}",
+            lat=lat,
+            lon=lon,
             kind="point",
-            location_precision=record.location_precision or 1,
+            location_precision=location_precision or 1,
             source="record",
             coord_source="the record's own lat/lon",
         )
-        return Incident(record, place, "coordinates given in the record", 1.0, place.location_precision)
-    assert record.place_text is not None
-    result = resolver.resolve(record.place_text, record.place_context)
+        return place, "coordinates given in the record", 1.0, place.location_precision
+    assert place_text is not None
+    result = resolver.resolve(place_text, place_context)
     if result.best is None:
         why = "; ".join(result.errors) if result.errors else "no backend knows it"
-        return Incident(record, None, f"could not resolve {record.place_text!r}: {why}", None, None)
+        return None, f"could not resolve {place_text!r}: {why}", None, None
     reason = result.best.reason + (" (ambiguous)" if result.ambiguous else "")
-    precision = record.location_precision or result.best.place.location_precision
-    return Incident(record, result.best.place, reason, result.best.confidence, precision)
+    return (
+        result.best.place,
+        reason,
+        result.best.confidence,
+        location_precision or result.best.place.location_precision,
+    )
+
+
+def locate(record: Record, resolver: Resolver, placed: dict[str, Located] | None = None) -> Incident:
+    """Find the place of one record (:func:`place_of`), or say that its place_id is not in the gazetteer.
+
+    ``placed`` keeps what each gazetteer id already met gave, so that the records of one place share
+    one Place.
+    """
+    key = record.place_id
+    known = placed.get(key) if placed is not None and key is not None else None
+    if known is not None:  # a gazetteer place met before: its Place, this record's precision
+        place, reason, confidence, _ = known
+        assert place is not None
+        return Incident(
+            record, place, reason, confidence, record.location_precision or place.location_precision
+        )
+    found = place_of(
+        resolver, place_id=key, lat=record.lat, lon=record.lon, place_text=record.place_text,
+        place_context=record.place_context, location_precision=record.location_precision,
+    )  # fmt: skip
+    if found is None:
+        assert key is not None
+        close = resolver.suggest(key.split("-", 1)[-1].replace("-", " "))
+        hint = f"; places with similar names: {', '.join(close)}" if close else ""
+        raise RecordError(
+            f"record {record.id!r}: place_id {key!r} is not in the gazetteer{hint}",
+            path=record.path,
+            line=record.line,
+        )
+    if placed is not None and key is not None:
+        placed[key] = found
+    return Incident(record, *found)
 
 
 def from_records(records: Sequence[Record], resolver: Resolver | None = None) -> list[Incident]:
     resolver = resolver or Resolver()
-    placed: dict[str, tuple[Place, str]] = {}
+    placed: dict[str, Located] = {}
     return sorted((locate(r, resolver, placed) for r in records), key=lambda i: i.id)
 
 
