@@ -8,13 +8,14 @@ once per distinct place, and the frame is assembled from the columns.
 Whatever these checks do not pass, this reader does not judge: it answers None, and the caller reads
 the file record by record, which accepts or refuses it with the record and line named.  So are files
 whose quotes' articles lie beside them (their quotes are checked against the texts there), files with
-blank text fields (read as missing there), and anything else unusual (line separators other than
-"\\n", a byte-order mark, text where a number belongs...).  The tests hold the two readers to the same
+blank text fields (read as missing there), and anything else unusual (lines of spaces between the
+records, a byte-order mark, text where a number belongs...).  The tests hold the two readers to the same
 frame, and to refusing the same files.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +29,10 @@ if TYPE_CHECKING:
 
 #: What Python's ``str.strip`` removes, as an RE2 class: a value of only these is read as missing.
 _BLANK = r"^[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*$"
-#: Bytes at which ``str.splitlines`` (the record reader) ends a line but a JSON reader does not.
-_OTHER_LINE_ENDS = (
-    b"\r",
-    b"\x0b",
-    b"\x0c",
-    b"\x1c",
-    b"\x1d",
-    b"\x1e",
-    b"\xc2\x85",
-    b"\xe2\x80\xa8",
-    b"\xe2\x80\xa9",
-)
+#: A line of only spaces, tabs and carriage returns between two lines.
+_SPACE_LINE = re.compile(rb"\n[ \t\r]+\n")
+#: Each empty line (a "\n" right after another).
+_EMPTY_LINE = re.compile(rb"\n(?=\n)")
 _TEXT_FIELDS = (
     "id", "date", "date_precision", "date_basis", "place_text", "place_id", "place_context", "event_type",
     "perpetrator", "perpetrator_attribution", "target", "fatalities_note", "injured_note", "notes",
@@ -91,9 +84,9 @@ def _read(path: Path, settings: Settings | None) -> gpd.GeoDataFrame:
     from geo.resolver import Resolver
 
     data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf") or any(end in data for end in _OTHER_LINE_ENDS):
+    if data.startswith(b"\xef\xbb\xbf"):
         raise _Unsure
-    lines = sum(1 for line in data.split(b"\n") if line.strip())
+    lines = _lines(data)
     articles, texts = rec.load_articles(path.parent)
     options = pj.ParseOptions(explicit_schema=_schema(), unexpected_field_behavior="error")
     table = pj.read_json(pa.BufferReader(data), parse_options=options)
@@ -102,12 +95,28 @@ def _read(path: Path, settings: Settings | None) -> gpd.GeoDataFrame:
     if table.num_rows != lines or not lines:  # two records on a line, or none at all
         raise _Unsure
     table = table.combine_chunks()
-    table = table.take(pc.sort_indices(table.column("id").chunk(0)))  # in id order (null ids: refused below)
+    ids = table.column("id").chunk(0)
+    if ids.null_count or not pc.all(pc.less_equal(ids[:-1], ids[1:])).as_py():
+        table = table.take(pc.sort_indices(ids))  # in id order (null ids are refused below)
     col = {name: table.column(name).chunk(0) for name in table.column_names}
     del table
     resolver = Resolver(settings)
     _check(col, texts, resolver)
     return _frame(col, articles, resolver)
+
+
+def _lines(data: bytes) -> int:
+    """How many lines hold something: the records, if each holds one (Arrow's reader would also take
+    two on a line, or one over two lines, which the record reader refuses)."""
+    start, end = 0, len(data)
+    while start < end and data[start] in b" \t\r\n":
+        start += 1
+    while end > start and data[end - 1] in b" \t\r\n":
+        end -= 1
+    if start == end or _SPACE_LINE.search(data, start, end):
+        raise _Unsure  # no record at all, or lines of spaces among them: left to the record reader
+    empty = len(_EMPTY_LINE.findall(data, start, end)) if _EMPTY_LINE.search(data, start, end) else 0
+    return data.count(b"\n", start, end) + 1 - empty
 
 
 def _check(col: dict[str, Any], texts: Any, resolver: Resolver) -> None:
@@ -216,70 +225,89 @@ def _frame(col: dict[str, Any], articles: Any, resolver: Resolver) -> gpd.GeoDat
     own point by itself), the sources' titles and publishers from ``articles.jsonl`` where the record
     leaves them out."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from geo.frame import COLUMNS, assemble
-    from geo.incidents import place_of
+    from geo.incidents import Located, place_of
     from geo.models import PRECISION_LABELS
     from geo.records import date_span
     from geo.vocab import EVENT_TYPES, UNCERTAINTY_KM
 
     n = len(col["id"])
-    fields = ("name", "source_ref", "kind", "source", "country", "admin1", "admin2", "lat", "lon")
-    out = {f: np.full(n, None, dtype=object) for f in fields}
-    reason = np.full(n, None, dtype=object)
-    confidence = np.full(n, None, dtype=object)
-    precision = np.full(n, None, dtype=object)
-    own = np.array(col["location_precision"].to_pylist(), dtype=object)  # the record's own, or None
+    own = col["location_precision"]  # the record's own precision, or null
     by_id = pc.is_valid(col["place_id"]).to_numpy(zero_copy_only=False)
     by_point = ~by_id & pc.is_valid(col["lat"]).to_numpy(zero_copy_only=False)
-    by_text = ~by_id & ~by_point
     codes, keys = _distinct(col["place_id"], col["place_text"], col["place_context"])
-    groups: list[tuple[Any, ...]] = []  # (rows, place_id, lat, lon, place_text, context)
-    chosen = np.flatnonzero(by_id | by_text)
+    groups: list[tuple[Any, ...]] = []  # (rows, place_id, lat, lon, place_text, context), one per place
+    chosen = np.flatnonzero(~by_point)
     chosen = chosen[np.argsort(codes[chosen], kind="stable")]  # rows of one key together
     cuts = np.flatnonzero(np.diff(codes[chosen])) + 1
     for rows in np.split(chosen, cuts) if len(chosen) else []:
         pid, text, context = keys[int(codes[rows[0]])]
         groups.append((rows, pid, None, None, text, context))
-    lat, lon = col["lat"].to_pylist(), col["lon"].to_pylist()
-    texts, contexts = col["place_text"], col["place_context"]
-    for r in np.flatnonzero(by_point).tolist():
-        groups.append((np.array([r]), None, lat[r], lon[r], texts[r].as_py(), contexts[r].as_py()))
-    for rows, pid, la, lo, text, context in groups:
-        first = int(rows[0])
-        found = place_of(
+    points = np.flatnonzero(by_point)
+    if len(points):  # each record's own point is its own place
+        lat, lon = col["lat"].take(points).to_pylist(), col["lon"].take(points).to_pylist()
+        texts, contexts = (
+            col["place_text"].take(points).to_pylist(),
+            col["place_context"].take(points).to_pylist(),
+        )
+        for k, r in enumerate(points.tolist()):
+            groups.append((r, None, lat[k], lon[k], texts[k], contexts[k]))
+    group = np.empty(n, dtype=np.int64)  # each row's place, by its number in `found`
+    found: list[Located] = []
+    own_list = own.to_pylist() if len(points) else []
+    for g, (rows, pid, la, lo, text, context) in enumerate(groups):
+        first = rows if isinstance(rows, int) else int(rows[0])
+        located = place_of(
             resolver, place_id=pid, lat=la, lon=lo, place_text=text, place_context=context,
-            location_precision=own[first],
+            location_precision=own_list[first] if la is not None else None,
         )  # fmt: skip
-        assert found is not None  # every place_id is in the gazetteer (see _check)
-        place, why, sure, _ = found
-        reason[rows], confidence[rows] = why, sure
-        if place is not None:
-            for f in fields:
-                out[f][rows] = getattr(place, f)
-            # the record's own precision wins over its place's; a point's place already carries it
-            precision[rows] = [own[r] or place.location_precision for r in rows.tolist()]
+        assert located is not None  # every place_id is in the gazetteer (see _check)
+        found.append(located)
+        group[rows] = g
+    places = [f[0] for f in found]
+    take = pa.array(group)
+
+    def per_place(values: list[Any], kind: Any) -> Any:
+        return pa.array(values, kind).take(take)
+
+    place = {
+        f: per_place([getattr(p, f) if p else None for p in places], kind)
+        for f, kind in (("name", pa.string()), ("source_ref", pa.string()), ("kind", pa.string()),
+                        ("source", pa.string()), ("country", pa.string()), ("admin1", pa.string()),
+                        ("admin2", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()))
+    }  # fmt: skip
+    located_at = per_place([p is not None for p in places], pa.bool_())
+    # The record's own precision wins over its place's (a point's place already carries it); no place,
+    # no precision.
+    place_precision = per_place([p.location_precision if p else None for p in places], pa.int64())
+    precision = pc.if_else(located_at, pc.coalesce(own, place_precision), pa.scalar(None, pa.int64()))
+    labels = [PRECISION_LABELS.get(k) for k in range(8)]
+    radius = [UNCERTAINTY_KM.get(k) for k in range(8)]
+    index = pc.fill_null(precision, 0)
     date_codes, dates = _distinct(col["date"], col["date_precision"])
     spans = [date_span(d, p) for d, p in dates]
-    start = np.array([s[0].isoformat() if s else None for s in spans] + [None], dtype=object)[date_codes]
-    end = np.array([s[1].isoformat() if s else None for s in spans] + [None], dtype=object)[date_codes]
+    by_date = pa.array(date_codes)
     event_codes, events = _distinct(col["event_type"])
     kinds = [EVENT_TYPES[e] for (e,) in events]
 
     def per_event(name: str) -> Any:
-        return np.array([getattr(k, name) for k in kinds], dtype=object)[event_codes]
+        return pa.array([getattr(k, name) for k in kinds], pa.string()).take(pa.array(event_codes))
 
     fat = col["fatalities"]
     cols: dict[str, Any] = {c: col[c] for c in COLUMNS if c in col and c not in ("place_id", "lat", "lon", "location_precision", "sources")}  # fmt: skip
     cols |= {
-        "date_start": start, "date_end": end,
-        "place_name": out["name"], "place_id": out["source_ref"], "place_kind": out["kind"],
-        "place_source": out["source"], "place_reason": reason, "place_confidence": confidence,
-        "country": out["country"], "admin1": out["admin1"], "admin2": out["admin2"],
-        "lat": out["lat"], "lon": out["lon"], "location_precision": precision,
-        "precision_label": [PRECISION_LABELS.get(p) if p else None for p in precision.tolist()],
-        "uncertainty_km": [None if p is None else UNCERTAINTY_KM.get(p) for p in precision.tolist()],
+        "date_start": pa.array([s[0].isoformat() if s else None for s in spans], pa.string()).take(by_date),
+        "date_end": pa.array([s[1].isoformat() if s else None for s in spans], pa.string()).take(by_date),
+        "place_name": place["name"], "place_id": place["source_ref"], "place_kind": place["kind"],
+        "place_source": place["source"], "place_reason": per_place([f[1] for f in found], pa.string()),
+        "place_confidence": per_place([f[2] for f in found], pa.float64()),
+        "country": place["country"], "admin1": place["admin1"], "admin2": place["admin2"],
+        "lat": place["lat"], "lon": place["lon"], "location_precision": precision,
+        "precision_label": pa.array(labels, pa.string()).take(index),
+        "uncertainty_km": pa.array(radius, pa.float64()).take(index),
         "event_label": per_event("label"), "acled_event_type": per_event("acled_event_type"),
         "acled_sub_event_type": per_event("acled_sub_event_type"),
         "fatalities_best": pc.struct_field(fat, ["best"]), "fatalities_low": pc.struct_field(fat, ["low"]),

@@ -394,7 +394,9 @@ def load(path: Path | None = None) -> list[Record]:
     articles, texts = load_articles(path.parent)
     records: list[Record] = []
     seen: dict[str, int] = {}
-    for line_no, line in enumerate(content.splitlines(), 1):
+    # JSON Lines end at "\n" (a "\r" before it is JSON's whitespace); not at the other characters
+    # str.splitlines breaks at, which JSON allows inside strings (U+2028, NEL).
+    for line_no, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
         try:

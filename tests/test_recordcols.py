@@ -122,16 +122,26 @@ def test_unusual_files_are_left_to_the_record_reader(tmp_path: Path, lines: list
     assert read_frame(path) is None
 
 
-def test_line_ends_and_marks_the_record_reader_reads_otherwise(tmp_path: Path) -> None:
-    path = _write(tmp_path, [record(id="a"), record(id="b")])
+def test_line_ends_blank_lines_and_separators_read_alike(tmp_path: Path) -> None:
+    """CRLF, empty lines, a raw U+2028 or NEL inside a string (JSON allows them): both readers agree."""
+    path = _write(tmp_path, [record(id="a", target="x"), record(id="b")])
     text = path.read_bytes()
-    for variant in (
+    variants = [
         text.replace(b"\n", b"\r\n"),
-        b"\xef\xbb\xbf" + text,
-        text.replace(b'"b"', b'"b\xe2\x80\xa8"'),
-    ):
+        b"\n\n" + text.replace(b"\n", b"\n\n\n", 1) + b"\n \n",
+        text.replace(b'"x"', '"a\u2028b\x85c"'.encode()),
+    ]
+    for variant in variants:
         path.write_bytes(variant)
-        assert read_frame(path) is None
+        _same(path)
+    path.write_bytes(text.replace(b"\n", b"\n \t\n", 1))  # a line of spaces between records
+    assert read_frame(path) is None and len(records.load(path)) == 2
+    path.write_bytes(b"\xef\xbb\xbf" + text)  # a byte-order mark
+    assert read_frame(path) is None and len(records.load(path)) == 2
+    path.write_bytes(text.replace(b'"id": "b", ', b'\n"id": "b", ', 1))  # a record over two lines
+    assert read_frame(path) is None
+    with pytest.raises(RecordError, match="not valid JSON"):
+        records.load(path)
 
 
 def test_quotes_with_their_articles_beside_them_are_checked_by_the_record_reader(tmp_path: Path) -> None:
