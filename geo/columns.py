@@ -74,6 +74,49 @@ def sources_from_parts(
     return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets(counts), source))
 
 
+def list_values(lists: Any) -> tuple[Any, Any]:
+    """The values under an Arrow list array, of this slice only, and the offsets into them (from 0):
+    ``lists.values`` is the whole buffer of a sliced array, and ``list_flatten`` drops what lies
+    under a missing list."""
+    import pyarrow.compute as pc
+
+    offsets = lists.offsets  # this slice's n + 1 offsets into the values, not starting at 0
+    first, last = offsets[0].as_py(), offsets[-1].as_py()
+    return lists.values.slice(first, last - first), pc.subtract(offsets, first)
+
+
+def sources_of(series: Any) -> Any:
+    """The ``sources`` column as one Arrow list array of :func:`sources_type` (made first from the
+    lists of dicts of a frame that holds Python objects)."""
+    data = arrow_of(series)
+    if data is None or data.type != sources_type():
+        data = arrow_of(sources_array(python_values(series)))
+    return data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
+
+
+def first_rows(codes: Any, count: int) -> Any:
+    """The first row holding each of the codes 0 .. count - 1 (every one of them present)."""
+    import numpy as np
+
+    first = np.empty(count, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def combine_codes(codes: Any, part: Any) -> tuple[Any, int]:
+    """One code per row for each distinct pair of ``codes`` and ``part`` (whole numbers, -1 for a
+    missing one), numbered in order of first appearance; and how many there are.  Factorised at each
+    step, so that combining many columns stays well inside 64 bits."""
+    import numpy as np
+    import pandas as pd
+
+    joint = np.asarray(codes, dtype=np.int64) * (int(part.max(initial=0)) + 2) + (
+        np.asarray(part, dtype=np.int64) + 1
+    )
+    together, uniques = pd.factorize(joint)
+    return together, len(uniques)
+
+
 def arrow_of(values: Any) -> Any:
     """The Arrow data behind a pandas column (a Series or an array), or None when it holds Python objects."""
     import pyarrow as pa
@@ -160,11 +203,8 @@ def _list(arr: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    offsets = arr.offsets  # this slice's n + 1 offsets into the values, not starting at 0
-    first, last = offsets[0].as_py(), offsets[-1].as_py()
-    items = json_texts(arr.values.slice(first, last - first))
-    offsets = pc.subtract(offsets, first)
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ",")
+    values, offsets = list_values(arr)
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, json_texts(values)), ",")
     return _or_null(arr, pc.if_else(arr.is_valid(), pc.binary_join_element_wise("[", joined, "]", ""), None))
 
 

@@ -167,27 +167,27 @@ def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> li
     """
     import numpy as np
     import orjson
-    import pandas as pd
+
+    from geo.columns import combine_codes, first_rows
 
     n = len(chunk)
     limit = max(1, int(_FEW * n))
     slots: list[Any] = []
     group: list[tuple[bytes, Any, list[bytes]]] = []  # (key, codes, distinct JSON) of each member
-    joint: Any = None
+    joint: Any = None  # the code of each row's combination of the members' values
+    count = 0  # how many combinations
 
     def close() -> None:
         nonlocal group, joint
         if not group:
             return
-        codes, combos = pd.factorize(joint)
-        first = np.empty(len(combos), dtype=np.intp)  # the first row of each combination
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        first = first_rows(joint, count)  # the first row of each combination
         parts = []
         for key, c, texts in group:  # each member's keyed text at those rows
             parts.append(_take(texts, c[first], key).tolist())
-        table = np.empty(len(combos), dtype=object)
+        table = np.empty(count, dtype=object)
         table[:] = [b"".join(pieces) for pieces in zip(*parts, strict=True)]
-        slots.append(table[codes])
+        slots.append(table[joint])
         group, joint = [], None
 
     for k, c in enumerate(columns):
@@ -218,14 +218,14 @@ def _property_slots(chunk: Any, columns: list[str], known: dict[str, Any]) -> li
             slots += [key, _take(texts, codes)]
             continue
         if joint is not None:
-            together, combos = pd.factorize(joint * (len(texts) + 1) + (codes + 1))
-            if len(combos) <= limit:
+            together, combos = combine_codes(joint, codes)
+            if combos <= limit:
                 group.append((key, codes, texts))
-                joint = together.astype("int64")
+                joint, count = together, combos
                 continue
             close()
         group.append((key, codes, texts))
-        joint = (codes + 1).astype("int64")
+        joint, count = combine_codes(np.zeros(n, dtype=np.int64), codes)
     close()
     return slots
 

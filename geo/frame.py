@@ -178,7 +178,7 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
     (:func:`geo.columns.sources_type`).  A million incidents take about 1 GB so, 2.3 GB as objects."""
     import pandas as pd
 
-    from geo.columns import arrow_of, sources_array, sources_type
+    from geo.columns import arrow_of, sources_of, sources_type
 
     for col in INT_COLUMNS:
         if str(df[col].dtype) != "Int64":
@@ -193,9 +193,9 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
         dtype = df[col].dtype
         if not (isinstance(dtype, pd.CategoricalDtype) and str(dtype.categories.dtype) == "str"):
             df[col] = df[col].astype("str").astype("category")
-    data = arrow_of(df["sources"])
-    if data is None or data.type != sources_type():
-        df["sources"] = sources_array(df["sources"].tolist())
+    sources = arrow_of(df["sources"])
+    if sources is None or sources.type != sources_type():  # lists of dicts (a frame made elsewhere)
+        df["sources"] = pd.arrays.ArrowExtensionArray(sources_of(df["sources"]))
     return df
 
 

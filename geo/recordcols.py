@@ -197,27 +197,24 @@ def _check(col: dict[str, Any], texts: Any, resolver: Resolver) -> None:
 
 
 def _distinct(*arrays: Any) -> tuple[Any, list[tuple[Any, ...]]]:
-    """(the code of each row, the distinct tuples of the arrays' values in code order): rows grouped
+    """(the code of each row, the distinct tuples of the arrays' values, in code order): rows grouped
     by the values they hold, without a Python object per row."""
     import numpy as np
     import pyarrow.compute as pc
 
+    from geo.columns import combine_codes, first_rows
+
     codes = np.zeros(len(arrays[0]), dtype=np.int64)
-    values = []
+    count = 0
+    parts, values = [], []
     for arr in arrays:
         encoded = pc.dictionary_encode(arr)
         part = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        values.append([*encoded.dictionary.to_pylist(), None])  # code -1: None
-        codes = codes * (len(values[-1]) + 1) + (part + 1)
-    groups, codes = np.unique(codes, return_inverse=True)
-    tuples = []
-    for g in groups.tolist():
-        parts = []
-        for vals in reversed(values):
-            g, k = divmod(g, len(vals) + 1)
-            parts.append(vals[k - 1])  # k = 0 was -1 (None), the list's last item
-        tuples.append(tuple(reversed(parts)))
-    return codes, tuples
+        parts.append(part)
+        values.append([*encoded.dictionary.to_pylist(), None])  # part -1: None, the last item
+        codes, count = combine_codes(codes, part)
+    first = first_rows(codes, count)
+    return codes, [tuple(v[int(p[r])] for v, p in zip(values, parts, strict=True)) for r in first]
 
 
 def _frame(col: dict[str, Any], articles: Any, resolver: Resolver) -> gpd.GeoDataFrame:
@@ -325,9 +322,9 @@ def _sources_with_articles(sources: Any, articles: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from geo.columns import sources_type
+    from geo.columns import list_values, sources_type
 
-    flat = pc.list_flatten(sources)
+    flat, offsets = list_values(sources)
     article = pc.struct_field(flat, ["article"])
     known = pa.array([a for a in articles], pa.string())
     where = pc.index_in(article, value_set=known)
@@ -339,5 +336,4 @@ def _sources_with_articles(sources: Any, articles: Any) -> Any:
             values = pc.coalesce(values, meta)
         parts.append(values)
     struct = pa.StructArray.from_arrays(parts, fields=list(sources_type().value_type))
-    offsets = pc.subtract(sources.offsets, sources.offsets[0])
     return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, struct))

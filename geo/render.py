@@ -84,9 +84,7 @@ def _strings(series: Any) -> dict[str, Any]:
                 [pa.array([None if _missing(v) else str(v) for v in values], pa.string())]
             )
         codes, uniques = _factorize(data)
-    if len(codes) and (codes == codes[0]).all():
-        return {"v": JsonText(uniques), "i": int(codes[0])}  # the same everywhere (or null): sent once
-    return {"v": JsonText(uniques), "i": codes}  # a NumPy array: orjson writes it as a list
+    return {"v": JsonText(uniques), "i": _constant_or_list(codes)}  # the same everywhere: sent once
 
 
 def _missing(value: Any) -> bool:
@@ -112,24 +110,14 @@ def _factorize(data: Any) -> tuple[Any, Any]:
     return codes, encoded.dictionary
 
 
-def _sources_arrow(series: Any) -> Any:
-    """The ``sources`` column as one Arrow list array (converted first if it holds Python lists)."""
-    from geo.columns import arrow_of, sources_array, sources_type
-
-    data = arrow_of(series)
-    if data is None or data.type != sources_type():
-        data = arrow_of(sources_array(series.tolist()))
-    return data.chunk(0) if data.num_chunks == 1 else data.combine_chunks()
-
-
 def _children(lists: Any) -> Any:
     """The values of an Arrow list array (of this slice only), and the number under each list."""
-    import pyarrow.compute as pc
+    import numpy as np
 
-    offsets = lists.offsets
-    first, last = offsets[0].as_py(), offsets[-1].as_py()
-    counts = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-    return lists.values.slice(first, last - first), counts
+    from geo.columns import list_values
+
+    values, offsets = list_values(lists)
+    return values, np.diff(offsets.to_numpy())
 
 
 def _detail_columns(g: Any) -> dict[str, Any]:
@@ -140,12 +128,13 @@ def _detail_columns(g: Any) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from geo.columns import sources_of
+
     out: dict[str, Any] = {c: _strings(g[c]) for c in _TEXT_FIELDS}
     for c in _NUMBER_FIELDS:  # whole numbers; -1 stands for null
         col = pd.to_numeric(g[c], errors="coerce").astype("Float64").round().fillna(-1).astype("int32")
-        values = col.to_numpy()
-        out[c] = int(values[0]) if len(values) and (values == values[0]).all() else values
-    sources, count = _children(_sources_arrow(g["sources"]))
+        out[c] = _constant_or_list(col.to_numpy())
+    sources, count = _children(sources_of(g["sources"]))
     quotes, qcount = _children(pc.struct_field(sources, ["quotes"]))
 
     def field(arr: Any, name: str) -> dict[str, Any]:
@@ -174,42 +163,37 @@ def _quote_texts(quotes: Any, articles: Any) -> dict[str, Any]:
     same sentence.  Each pair so joined is checked to hold the same text; if one does not (a frame
     whose quotes were not checked against their articles), the texts themselves are compared."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from geo.columns import combine_codes, first_rows
+
     texts = pc.struct_field(quotes, ["text"])
-    spans = [
-        pc.fill_null(pc.struct_field(quotes, [k]), -1).to_numpy(zero_copy_only=False).astype("int64")
-        for k in ("start", "end")
-    ]
-    codes = np.asarray(articles, dtype="int64")
-    for part in spans:  # (code, part) pairs -> one code each: every step stays well inside int64
-        codes, _ = pd.factorize(codes * (int(part.max(initial=0)) + 2) + (part + 1))
-    codes = np.where(np.asarray(texts.is_null()), -1, codes)
-    order, firsts = pd.factorize(codes, use_na_sentinel=False)  # codes in order of first appearance
-    rows = np.empty(len(firsts), dtype="int64")
-    rows[order[::-1]] = np.arange(len(order) - 1, -1, -1)  # the first row of each
-    keep = firsts >= 0
-    index = np.full(len(firsts), -1, dtype="int64")
-    index[keep] = np.arange(int(keep.sum()))
-    codes = index[order].astype("int32")
-    rows = rows[keep]
-    joined = np.flatnonzero(codes >= 0)
-    joined = joined[joined != rows[codes[joined]]]
-    if len(joined) and not pc.all(pc.equal(texts.take(joined), texts.take(rows[codes[joined]]))).as_py():
+    kept = np.flatnonzero(np.asarray(texts.is_valid()))  # (a missing text is code -1)
+    codes = np.asarray(articles, dtype="int64")[kept]
+    count = len(kept)
+    for k in ("start", "end"):
+        span = pc.fill_null(pc.struct_field(quotes, [k]), -1).to_numpy(zero_copy_only=False)[kept]
+        codes, count = combine_codes(codes, span)
+    rows = kept[first_rows(codes, count)]  # the first quote of each (article, start, end)
+    joined = np.flatnonzero(kept != rows[codes])  # quotes sent as an earlier one's text
+    later, earlier = kept[joined], rows[codes[joined]]
+    if len(joined) and not pc.all(pc.equal(texts.take(later), texts.take(earlier))).as_py():
         return _strings(pa.chunked_array([texts]))
+    index = np.full(len(texts), -1, dtype="int32")
+    index[kept] = codes
     values = JsonText(texts, None if len(rows) == len(texts) else pa.array(rows))
-    if len(codes) and (codes == codes[0]).all():
-        return {"v": values, "i": int(codes[0])}
-    return {"v": values, "i": codes}
+    return {"v": values, "i": _constant_or_list(index)}
 
 
 def _constant_or_list(values: Any) -> Any:
-    """One number when every value is the same (sent once), else the values (a NumPy array)."""
+    """One number when every value is the same (sent once), else the values (a NumPy array of whole
+    numbers, in their own width)."""
     import numpy as np
 
-    arr = np.asarray(values, dtype="int64")
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iu":
+        arr = arr.astype("int64")
     return int(arr[0]) if len(arr) and (arr == arr[0]).all() else arr
 
 
