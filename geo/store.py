@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,9 +133,13 @@ class Store:
                 )
             )
 
-    def has_text(self, sha: str) -> str | None:
-        row = self.con.execute("SELECT id FROM article WHERE sha256 = ?", (sha,)).fetchone()
-        return str(row[0]) if row else None
+    def known_texts(self, shas: Iterable[str]) -> set[str]:
+        """Which of these texts (by SHA-256) are stored, in one query."""
+        rows = self.con.execute(
+            "SELECT sha256 FROM article WHERE sha256 IN (SELECT value FROM json_each(?))",
+            (_json(list(shas)),),
+        )
+        return {sha for (sha,) in rows}
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -101,3 +101,45 @@ def test_labelled_real_reports_regression_floor() -> None:
     assert ev.found >= 13 and len(ev.spurious) <= 2
     scores = ev.field_scores()
     assert scores["place"][0] >= 12 and scores["date"][0] >= 12 and scores["type"][0] >= 13
+
+
+def test_chunks_keep_each_file_s_outcome_and_skip_texts_already_stored(tmp_path: Path) -> None:
+    """Files are read and extracted a chunk at a time, then stored: a text met twice in one chunk or in
+    two is stored once, refusals stay in file order, and a text already stored is not read again."""
+    from geo import ingest
+    from geo.extract import Extractor
+    from geo.store import Store
+
+    folder = tmp_path / "in"
+    write_corpus(folder, ingest.CHUNK + 8)
+    texts = sorted(folder.glob("*.txt"))
+    (folder / "again-a.txt").write_bytes(texts[0].read_bytes())  # in the first chunk with its twin
+    (folder / "zz-again.txt").write_bytes(texts[1].read_bytes())  # in the last chunk
+    (folder / "b-empty.txt").write_text("")
+    (folder / "zz-empty.txt").write_text("")
+    files, _ = ingest.discover([str(folder)])
+    meta = ingest.metadata_for(files)
+    calls: list[str] = []
+
+    class Counting(Extractor):
+        def extract(self, article):  # type: ignore[no-untyped-def]
+            calls.append(article.id)
+            return super().extract(article)
+
+    extractor = Counting()
+    advanced: list[int] = []
+    with Store(tmp_path / "s.sqlite") as store:
+        first = ingest.new_counts()
+        ingest.store_files(store, files, meta, extractor, first, lambda: advanced.append(1))
+        assert len(advanced) == len(files) > ingest.CHUNK
+        assert first["articles_new"] == ingest.CHUNK + 8
+        assert first["articles_already_stored"] == 2
+        assert [Path(r["path"]).name for r in first["refused"]] == ["b-empty.txt", "zz-empty.txt"]
+        # The twin in the first chunk is read before its text is stored; the one in the last is not.
+        assert "again-a" in calls and "zz-again" not in calls and len(calls) == len(files) - 3
+        calls.clear()
+        second = ingest.new_counts()
+        ingest.store_files(store, files, meta, extractor, second)
+        assert calls == []  # every text is known before it is read for incidents
+        assert second["articles_new"] == 0 and second["articles_already_stored"] == len(files) - 2
+        assert store.count()[0] == ingest.CHUNK + 8
