@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from geo.extract import _TYPE_FAMILY, Count, combine, dates_compatible, places_compatible
+from geo.extract import _TYPE_FAMILY, Count, Tally, _most_specific, dates_compatible, places_compatible
 from geo.gazetteer import Entry
 from geo.records import date_span
 
@@ -171,59 +171,104 @@ def group(
 
 def merged_record(entries: Mapping[str, Entry], g: Group) -> dict[str, Any]:
     """The record of a group: the most precise facts, every source, and why the reports joined."""
-    recs = [m.record for m in g.members]
-    dated = [r for r in recs if r.get("date")]
-    best_date = min(dated, key=lambda r: _PRECISION_ORDER.get(r["date_precision"], 9)) if dated else None
+    merged = Merged(entries)
+    for m in g.members:
+        merged.add(m.record)
+    return merged.record(g.id, g.reasons)
 
-    def rank(r: dict[str, Any]) -> int:
-        if r.get("place_id") in entries:
-            return _RANK.get(entries[r["place_id"]].kind, 9)
+
+class Merged:
+    """A group's record built a report at a time (:func:`merged_record` adds them all).
+
+    Each fact is a fold over the reports (the first of the most precise dates, the first of the finest
+    places, the first perpetrator, the strongest attribution, the counts' low, best and high...), so a
+    store that adds one report to a known incident does not read the others again."""
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self.entries = entries
+        self.reports = 0
+        self._date: dict[str, Any] | None = None
+        self._place: dict[str, Any] | None = None
+        self._place_rank = 99
+        self._perpetrator: str | None = None
+        self._attribution: str | None = None
+        self._victims, self._attackers, self._injured = Tally(), Tally(), Tally()
+        self._type: str | None = None
+        self._target: str | None = None
+        self._fatalities_note: str | None = None
+        self._notes: dict[str, None] = {}
+        self._sources: list[dict[str, Any]] = []
+
+    def _rank(self, r: dict[str, Any]) -> int:
+        if r.get("place_id") in self.entries:
+            return _RANK.get(self.entries[r["place_id"]].kind, 9)
         return 1 if r.get("lat") is not None else 10
 
-    best_place = min(recs, key=rank)
-    perps = [r for r in recs if r.get("perpetrator")]
-    attribution = min(
-        (r["perpetrator_attribution"] for r in perps if r.get("perpetrator_attribution")),
-        key=lambda a: _ATTRIBUTION_ORDER[a],
-        default=None,
-    )
-    victims = combine(
-        [Count(**r["fatalities"]) for r in recs if any(v is not None for v in r["fatalities"].values())]
-    )
-    attackers = combine([Count(n, n, n) for r in recs if (n := r.get("attackers_killed")) is not None])
-    injured = combine([Count(n, n, n) for r in recs if (n := r.get("injured")) is not None])
-    out: dict[str, Any] = {
-        "id": g.id,
-        "date": best_date["date"] if best_date else None,
-        "date_precision": best_date["date_precision"] if best_date else None,
-        "date_basis": best_date.get("date_basis") if best_date else None,
-        "place_text": best_place.get("place_text"),
-        "place_id": best_place.get("place_id"),
-        "place_context": best_place.get("place_context"),
-        **{k: best_place[k] for k in ("lat", "lon", "location_precision") if best_place.get(k) is not None},
-        "event_type": _most_specific_type([r["event_type"] for r in recs]),
-        "perpetrator": perps[0]["perpetrator"] if perps else None,
-        "perpetrator_attribution": attribution if perps else None,
-        "target": next((r["target"] for r in recs if r.get("target")), None),
-        "fatalities": {
-            "best": victims.best if victims else None,
-            "low": victims.low if victims else None,
-            "high": victims.high if victims else None,
-        },
-        "attackers_killed": attackers.best if attackers else None,
-        "injured": injured.best if injured else None,
-        "sources": [s for r in recs for s in r["sources"]],
-    }
-    notes = [r["fatalities_note"] for r in recs if r.get("fatalities_note")]
-    if notes:
-        out["fatalities_note"] = notes[0]
-    extra = [n for r in recs for n in ([r["notes"]] if r.get("notes") else [])] + g.reasons
-    if extra:
-        out["notes"] = "; ".join(dict.fromkeys(extra))
-    return out
+    def add(self, r: dict[str, Any]) -> None:
+        self.reports += 1
+        if r.get("date") and (
+            self._date is None
+            or _PRECISION_ORDER.get(r["date_precision"], 9)
+            < _PRECISION_ORDER.get(self._date["date_precision"], 9)
+        ):
+            self._date = r
+        rank = self._rank(r)
+        if self._place is None or rank < self._place_rank:
+            self._place, self._place_rank = r, rank
+        if r.get("perpetrator"):
+            self._perpetrator = self._perpetrator or r["perpetrator"]
+            a = r.get("perpetrator_attribution")
+            if a and (
+                self._attribution is None or _ATTRIBUTION_ORDER[a] < _ATTRIBUTION_ORDER[self._attribution]
+            ):
+                self._attribution = a
+        if any(v is not None for v in r["fatalities"].values()):
+            self._victims.add(Count(**r["fatalities"]))
+        if (n := r.get("attackers_killed")) is not None:
+            self._attackers.add(Count(n, n, n))
+        if (n := r.get("injured")) is not None:
+            self._injured.add(Count(n, n, n))
+        self._type = _most_specific([self._type, r["event_type"]] if self._type else [r["event_type"]])
+        self._target = self._target or r.get("target") or None
+        self._fatalities_note = self._fatalities_note or r.get("fatalities_note") or None
+        if r.get("notes"):
+            self._notes[r["notes"]] = None
+        self._sources.extend(r["sources"])
 
-
-def _most_specific_type(types: Sequence[str]) -> str:
-    from geo.extract import _most_specific
-
-    return _most_specific(types)
+    def record(self, group_id: str, reasons: Sequence[str]) -> dict[str, Any]:
+        """The merged record of the reports added so far, with ``reasons`` for its notes."""
+        best_date, best_place = self._date, self._place
+        assert best_place is not None, "a group has at least one report"
+        victims, attackers, injured = self._victims.count(), self._attackers.count(), self._injured.count()
+        out: dict[str, Any] = {
+            "id": group_id,
+            "date": best_date["date"] if best_date else None,
+            "date_precision": best_date["date_precision"] if best_date else None,
+            "date_basis": best_date.get("date_basis") if best_date else None,
+            "place_text": best_place.get("place_text"),
+            "place_id": best_place.get("place_id"),
+            "place_context": best_place.get("place_context"),
+            **{
+                k: best_place[k]
+                for k in ("lat", "lon", "location_precision")
+                if best_place.get(k) is not None
+            },
+            "event_type": self._type,
+            "perpetrator": self._perpetrator,
+            "perpetrator_attribution": self._attribution if self._perpetrator else None,
+            "target": self._target,
+            "fatalities": {
+                "best": victims.best if victims else None,
+                "low": victims.low if victims else None,
+                "high": victims.high if victims else None,
+            },
+            "attackers_killed": attackers.best if attackers else None,
+            "injured": injured.best if injured else None,
+            "sources": list(self._sources),
+        }
+        if self._fatalities_note:
+            out["fatalities_note"] = self._fatalities_note
+        extra = [*self._notes, *reasons]
+        if extra:
+            out["notes"] = "; ".join(dict.fromkeys(extra))
+        return out

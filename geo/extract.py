@@ -576,19 +576,41 @@ class Count:
         return Count(n, n, n)
 
 
+class Tally:
+    """Several reports of one number, a report at a time: what :func:`combine` makes of them."""
+
+    __slots__ = ("best", "high", "low", "open", "seen")
+
+    def __init__(self) -> None:
+        self.seen = self.open = False  # any count; any count without a high
+        self.low: int | None = None
+        self.best: int | None = None
+        self.high: int | None = None
+
+    def add(self, c: Count) -> None:
+        self.seen = True
+        if c.low is not None and (self.low is None or c.low < self.low):
+            self.low = c.low
+        if c.best is not None and (self.best is None or c.best > self.best):
+            self.best = c.best
+        if c.high is None:
+            self.open = True
+        elif self.high is None or c.high > self.high:
+            self.high = c.high
+
+    def count(self) -> Count | None:
+        return (
+            Count(low=self.low, best=self.best, high=None if self.open else self.high) if self.seen else None
+        )
+
+
 def combine(counts: Sequence[Count]) -> Count | None:
     """Several reports of one number: the lowest low, the highest best (the fullest count), and
     a high only when every report closes the range (one "at least" leaves it open)."""
-    if not counts:
-        return None
-    lows = [c.low for c in counts if c.low is not None]
-    bests = sorted(c.best for c in counts if c.best is not None)
-    highs = [c.high for c in counts]
-    return Count(
-        low=min(lows) if lows else None,
-        best=bests[-1] if bests else None,
-        high=max(h for h in highs if h is not None) if highs and all(h is not None for h in highs) else None,
-    )
+    tally = Tally()
+    for c in counts:
+        tally.add(c)
+    return tally.count()
 
 
 # -- what a sentence says ----------------------------------------------------------------------

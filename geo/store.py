@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from geo.dedup import Candidate, Group, group, merged_record, why_same
+from geo.dedup import Candidate, Group, Merged, group, why_same
 from geo.errors import GeoError
 from geo.extract import ArticleInput
 from geo.gazetteer import Entry
@@ -365,7 +365,15 @@ class Store:
     def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
         from geo.records import date_span
 
-        record = merged_record(entries, g)
+        kept = self._groups.get(g.id)
+        merged = kept.merged if kept is not None and kept.members is g.members else None
+        if merged is not None and merged.entries is entries and merged.reports == len(g.members) - 1:
+            merged.add(g.members[-1].record)  # the caller has appended one report to the list kept
+        else:
+            merged = Merged(entries)
+            for m in g.members:
+                merged.add(m.record)
+        record = merged.record(g.id, g.reasons)
         span = date_span(record["date"], record["date_precision"]) if record.get("date") else None
         values = (
             span[0].isoformat() if span else None,
@@ -381,7 +389,7 @@ class Store:
             and record["place_id"] not in self._foreign[0]
         ):
             self._foreign[1].add(record["place_id"])
-        self._keep(g.id, g.members, g.reasons)  # the same lists the caller appends to
+        self._keep(g.id, g.members, g.reasons).merged = merged  # the same lists the caller appends to
         if new:
             self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))
         else:
@@ -428,13 +436,16 @@ _REPORTS_KEPT = 5000
 
 class _Kept:
     """An incident's reports and reasons as this connection knows them, with what merging asks of them:
-    the articles they come from, and one report of each kind (:attr:`Candidate.likeness`)."""
+    the articles they come from, one report of each kind (:attr:`Candidate.likeness`), and the record
+    made of them so far."""
 
     def __init__(self, members: list[Candidate], reasons: list[str]) -> None:
         self.members, self.reasons = members, reasons
         self.articles: set[str] = set()
         self.kinds: dict[tuple[object, ...], Candidate] = {}
         self.counted = 0
+        #: Its record so far, a report at a time (set by the writes; see :class:`geo.dedup.Merged`).
+        self.merged: Merged | None = None
         for m in members:
             self.add(m)
 

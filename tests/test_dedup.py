@@ -121,3 +121,119 @@ def test_reports_alike_are_joined_alike() -> None:
             assert all(bool(why_same(entries, other, c)) == first for c in cs), (other.record, cs[0].record)
             joined += first
     assert joined > 50  # the check is not vacuous
+
+
+def _merged_at_once(entries: Any, recs: list[dict[str, Any]], reasons: list[str]) -> dict[str, Any]:
+    """The merge rules read straight off the docs, over every report at once: the oracle for Merged."""
+    from geo.extract import _TYPE_ORDER
+
+    precision = {"day": 0, "week": 1, "month": 2, "year": 3}
+    ranks = {"village": 0, "town": 0, "city": 0, "border_crossing": 0, "area": 1, "subdistrict": 2,
+             "county": 3, "district": 3, "province": 4, "region": 5, "country": 6}  # fmt: skip
+
+    def place_rank(r: dict[str, Any]) -> int:
+        if r.get("place_id") in entries:
+            return ranks.get(entries[r["place_id"]].kind, 9)
+        return 1 if r.get("lat") is not None else 10
+
+    def counts(values: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any] | None:
+        if not values:
+            return None
+        lows = [v[0] for v in values if v[0] is not None]
+        bests = [v[1] for v in values if v[1] is not None]
+        highs = [v[2] for v in values]
+        return (min(lows, default=None), max(bests, default=None),
+                None if None in highs else max(highs))  # fmt: skip
+
+    dated = [r for r in recs if r.get("date")]
+    date = sorted(dated, key=lambda r: precision[r["date_precision"]])[0] if dated else None
+    place = sorted(recs, key=place_rank)[0]  # sorted is stable: the first of the finest
+    perps = [r for r in recs if r.get("perpetrator")]
+    attributions = [r["perpetrator_attribution"] for r in perps if r.get("perpetrator_attribution")]
+    fatalities = [(f["low"], f["best"], f["high"]) for r in recs if (f := r["fatalities"])]
+    victims = counts([f for f in fatalities if f != (None, None, None)])
+    attackers = counts([(n, n, n) for r in recs if (n := r.get("attackers_killed")) is not None])
+    injured = counts([(n, n, n) for r in recs if (n := r.get("injured")) is not None])
+    out: dict[str, Any] = {
+        "id": "g",
+        "date": date and date["date"],
+        "date_precision": date and date["date_precision"],
+        "date_basis": date and date.get("date_basis"),
+        "place_text": place.get("place_text"),
+        "place_id": place.get("place_id"),
+        "place_context": place.get("place_context"),
+        **{k: place[k] for k in ("lat", "lon", "location_precision") if place.get(k) is not None},
+        "event_type": sorted((r["event_type"] for r in recs), key=_TYPE_ORDER.index)[0],
+        "perpetrator": perps[0]["perpetrator"] if perps else None,
+        "perpetrator_attribution": sorted(attributions, key=["claimed", "blamed", "attributed"].index)[0]
+        if perps and attributions
+        else None,
+        "target": next((r["target"] for r in recs if r.get("target")), None),
+        "fatalities": dict(zip(("low", "best", "high"), victims or (None, None, None), strict=True)),
+        "attackers_killed": attackers and attackers[1],
+        "injured": injured and injured[1],
+        "sources": [s for r in recs for s in r["sources"]],
+    }
+    out["fatalities"] = {k: out["fatalities"][k] for k in ("best", "low", "high")}
+    if any(r.get("fatalities_note") for r in recs):
+        out["fatalities_note"] = next(r["fatalities_note"] for r in recs if r.get("fatalities_note"))
+    notes = [r["notes"] for r in recs if r.get("notes")] + reasons
+    if notes:
+        out["notes"] = "; ".join(dict.fromkeys(notes))
+    return out
+
+
+def test_a_record_made_a_report_at_a_time_is_the_one_made_of_all_reports() -> None:
+    """Merged (what the store keeps for each incident, adding one report per write) gives, after every
+    report, the record that the rules give over all the reports so far, in every field and order."""
+    import random
+
+    from geo.dedup import Merged
+    from geo.extract import _TYPE_ORDER
+
+    entries = Resolver().gazetteer.by_id
+    place_ids = [*random.Random(1).sample(sorted(entries), 25), "pk-not-in-this-gazetteer", None]
+    rng = random.Random(7)
+
+    def maybe(*values: Any) -> Any:
+        return rng.choice([None, *values])
+
+    def report(i: int) -> dict[str, Any]:
+        low, best = maybe(0, 2, 5, 9), maybe(0, 3, 6, 12)
+        r: dict[str, Any] = {
+            "date": maybe("2024-02-06", "2024-02", "2024"),
+            "date_basis": maybe("stated", "relative"),
+            "place_id": rng.choice(place_ids),
+            "place_text": maybe("Saravan", "the border"),
+            "place_context": maybe("Sistan"),
+            "event_type": rng.choice(_TYPE_ORDER),
+            "perpetrator": maybe("Jaish al-Adl", "BLA"),
+            "perpetrator_attribution": maybe("claimed", "blamed", "attributed"),
+            "target": maybe("", "a police post", "a convoy"),
+            "fatalities": {"best": best, "low": low, "high": maybe(best, 20)},
+            "attackers_killed": maybe(0, 1, 4),
+            "injured": maybe(0, 2, 7),
+            "fatalities_note": maybe("", "two of them later"),
+            "notes": maybe("a note", "another note"),
+            "sources": [{"article": f"a{i}", "quotes": [{"text": "x", "start": i, "end": i + 1}]}],
+        }
+        r["date_precision"] = {"2024-02-06": "day", "2024-02": "month", "2024": "year", None: None}[r["date"]]
+        if r["place_id"] is None and rng.random() < 0.5:
+            r.update(lat=rng.uniform(25, 30), lon=rng.uniform(60, 66), location_precision=rng.choice([1, 3]))
+        return r
+
+    compared = 0
+    for _ in range(300):
+        merged, recs, reasons = Merged(entries), [], []
+        for i in range(rng.randint(1, 12)):
+            recs.append(report(i))
+            merged.add(recs[-1])
+            if i:
+                reasons.append(
+                    rng.choice(["report a1 joined: same place", f"report a{i} joined: dates agree"])
+                )
+            got = merged.record("g", reasons)
+            assert got == _merged_at_once(entries, recs, reasons), recs
+            assert list(got) == list(_merged_at_once(entries, recs, reasons))
+            compared += 1
+    assert compared > 1000

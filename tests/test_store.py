@@ -237,3 +237,31 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> No
     while not errors.empty():
         found.append(errors.get())
     assert found == []
+
+
+def test_records_kept_in_memory_are_those_rebuilt_from_the_store(tmp_path: Path) -> None:
+    """One connection adds each report to the record it keeps; a new connection per article rebuilds
+    each record from the stored reports.  Both give the same incidents, byte for byte."""
+    from geo import ingest
+    from geo.extract import Extractor
+
+    folder = tmp_path / "in"
+    write_corpus(folder, 120, realistic=True)  # news-length reports whose background joins old incidents
+    files, _ = ingest.discover([str(folder)])
+    meta = ingest.metadata_for(files)
+    extractor = Extractor()
+    with Store(tmp_path / "one.sqlite") as store:
+        ingest.store_files(store, files, meta, extractor, ingest.new_counts())
+    for f in files:
+        with Store(tmp_path / "many.sqlite") as store:
+            ingest.store_files(store, [f], meta, extractor, ingest.new_counts())
+
+    def incidents(db: Path) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(db) as con:
+            return con.execute(
+                "SELECT id, date_start, date_end, place_id, record, reasons FROM incident ORDER BY id"
+            ).fetchall()
+
+    one = incidents(tmp_path / "one.sqlite")
+    assert one == incidents(tmp_path / "many.sqlite")
+    assert max(r[4].count('"article":') for r in one) >= 5  # some incident gathered many reports
