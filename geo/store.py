@@ -76,7 +76,8 @@ class Store:
         self._batch: _Batch | None = None
         # Incidents read or written by this connection: id -> (reports, reasons).  Kept while no other
         # connection writes (SQLite's data_version) and nothing is rolled back; at most _REPORTS_KEPT
-        # reports in all (self._reports_kept), so that memory stays flat however large the store.
+        # reports in all (self._reports_kept), so that memory stays flat however large the store.  In
+        # order of use, the most recent last: those used longest ago are forgotten first (_keep).
         self._groups: dict[str, _Kept] = {}
         self._reports_kept = 0
         # SQLite's data_version when this connection last looked: a change means another connection
@@ -331,8 +332,9 @@ class Store:
 
     def _group(self, incident_id: str) -> _Kept:
         """An incident's reports and reasons, from this connection's memory or the store."""
-        kept = self._groups.get(incident_id)
+        kept = self._groups.pop(incident_id, None)
         if kept is not None:
+            self._groups[incident_id] = kept  # the most recently used last
             return kept
         members = [
             Candidate(orjson.loads(r), tuple(orjson.loads(ad)) if ad else None)
@@ -344,7 +346,10 @@ class Store:
         return self._keep(incident_id, members, orjson.loads(reasons))
 
     def _keep(self, incident_id: str, members: list[Candidate], reasons: list[str]) -> _Kept:
-        kept = self._groups.get(incident_id)
+        """Keep an incident's reports in memory, as its most recently used; beyond :data:`_REPORTS_KEPT`
+        reports in all, the incidents used longest ago are forgotten (read again from the store when
+        needed).  Incidents that keep gathering reports so stay in memory."""
+        kept = self._groups.pop(incident_id, None)
         if kept is not None and kept.members is members and len(members) == kept.counted + 1:
             kept.add(members[-1])  # the caller has appended one report to the list kept
             kept.reasons = reasons
@@ -352,10 +357,9 @@ class Store:
         else:
             self._reports_kept += len(members) - (kept.counted if kept is not None else 0)
             kept = _Kept(members, reasons)
-        if self._reports_kept > _REPORTS_KEPT:
-            self._forget()
-            self._reports_kept = len(members)
         self._groups[incident_id] = kept
+        while self._reports_kept > _REPORTS_KEPT and len(self._groups) > 1:
+            self._reports_kept -= self._groups.pop(next(iter(self._groups))).counted
         return kept
 
     def _forget(self) -> None:

@@ -239,11 +239,17 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> No
     assert found == []
 
 
-def test_records_kept_in_memory_are_those_rebuilt_from_the_store(tmp_path: Path) -> None:
-    """One connection adds each report to the record it keeps; a new connection per article rebuilds
-    each record from the stored reports.  Both give the same incidents, byte for byte."""
-    from geo import ingest
+@pytest.mark.parametrize("kept", [5000, 6])
+def test_records_kept_in_memory_are_those_rebuilt_from_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int
+) -> None:
+    """One connection adds each report to the record it keeps (keeping at most ``kept`` reports in
+    memory, the incidents used longest ago forgotten first); a new connection per article rebuilds each
+    record from the stored reports.  Both give the same incidents, byte for byte."""
+    from geo import ingest, store
     from geo.extract import Extractor
+
+    monkeypatch.setattr(store, "_REPORTS_KEPT", kept)
 
     folder = tmp_path / "in"
     write_corpus(folder, 120, realistic=True)  # news-length reports whose background joins old incidents
@@ -265,3 +271,25 @@ def test_records_kept_in_memory_are_those_rebuilt_from_the_store(tmp_path: Path)
     one = incidents(tmp_path / "one.sqlite")
     assert one == incidents(tmp_path / "many.sqlite")
     assert max(r[4].count('"article":') for r in one) >= 5  # some incident gathered many reports
+
+
+def test_the_incidents_used_longest_ago_are_forgotten_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the reports it may keep in memory, the store forgets the incidents it used longest ago, so
+    those that keep gathering reports are not read again and again."""
+    from geo import store as store_mod
+    from geo.dedup import Candidate
+
+    def report(article: str) -> Candidate:
+        return Candidate({"event_type": "armed_clash", "date": None, "sources": [{"article": article}]})
+
+    monkeypatch.setattr(store_mod, "_REPORTS_KEPT", 3)
+    with Store(tmp_path / "s.sqlite") as store:
+        store._keep("a", [report("1"), report("2")], [])
+        store._keep("b", [report("3")], [])
+        assert store._group("a").counted == 2  # "a" used again
+        store._keep("c", [report("4")], [])  # four reports: the one used longest ago goes
+        assert list(store._groups) == ["a", "c"] and store._reports_kept == 3
+        store._keep("d", [report(str(n)) for n in range(5, 10)], [])  # more than all: only it is kept
+        assert list(store._groups) == ["d"] and store._reports_kept == 5
