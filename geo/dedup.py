@@ -171,10 +171,7 @@ def group(
 
 def merged_record(entries: Mapping[str, Entry], g: Group) -> dict[str, Any]:
     """The record of a group: the most precise facts, every source, and why the reports joined."""
-    merged = Merged(entries)
-    for m in g.members:
-        merged.add(m.record)
-    return merged.record(g.id, g.reasons)
+    return Merged.of(entries, g.members).record(g.id, g.reasons)
 
 
 class Merged:
@@ -186,7 +183,6 @@ class Merged:
 
     def __init__(self, entries: Mapping[str, Entry]) -> None:
         self.entries = entries
-        self.reports = 0
         self._date: dict[str, Any] | None = None
         self._place: dict[str, Any] | None = None
         self._place_rank = 99
@@ -199,13 +195,20 @@ class Merged:
         self._notes: dict[str, None] = {}
         self._sources: list[dict[str, Any]] = []
 
+    @classmethod
+    def of(cls, entries: Mapping[str, Entry], reports: Iterable[Candidate]) -> Merged:
+        """The fold over these reports, in order."""
+        merged = cls(entries)
+        for m in reports:
+            merged.add(m.record)
+        return merged
+
     def _rank(self, r: dict[str, Any]) -> int:
         if r.get("place_id") in self.entries:
             return _RANK.get(self.entries[r["place_id"]].kind, 9)
         return 1 if r.get("lat") is not None else 10
 
     def add(self, r: dict[str, Any]) -> None:
-        self.reports += 1
         if r.get("date") and (
             self._date is None
             or _PRECISION_ORDER.get(r["date_precision"], 9)

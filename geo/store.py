@@ -369,15 +369,8 @@ class Store:
     def _write_group(self, g: Group, entries: Mapping[str, Entry], *, new: bool) -> None:
         from geo.records import date_span
 
-        kept = self._groups.get(g.id)
-        merged = kept.merged if kept is not None and kept.members is g.members else None
-        if merged is not None and merged.entries is entries and merged.reports == len(g.members) - 1:
-            merged.add(g.members[-1].record)  # the caller has appended one report to the list kept
-        else:
-            merged = Merged(entries)
-            for m in g.members:
-                merged.add(m.record)
-        record = merged.record(g.id, g.reasons)
+        kept = self._keep(g.id, g.members, g.reasons)  # the same lists the caller appends to
+        record = kept.record(g.id, entries)
         span = date_span(record["date"], record["date_precision"]) if record.get("date") else None
         values = (
             span[0].isoformat() if span else None,
@@ -393,7 +386,6 @@ class Store:
             and record["place_id"] not in self._foreign[0]
         ):
             self._foreign[1].add(record["place_id"])
-        self._keep(g.id, g.members, g.reasons).merged = merged  # the same lists the caller appends to
         if new:
             self.con.execute("INSERT INTO incident VALUES (?,?,?,?,?,?,?)", (g.id, *values))
         else:
@@ -448,7 +440,7 @@ class _Kept:
         self.articles: set[str] = set()
         self.kinds: dict[tuple[object, ...], Candidate] = {}
         self.counted = 0
-        #: Its record so far, a report at a time (set by the writes; see :class:`geo.dedup.Merged`).
+        #: Its record so far, a report at a time (made when first asked for: see :meth:`record`).
         self.merged: Merged | None = None
         for m in members:
             self.add(m)
@@ -457,6 +449,15 @@ class _Kept:
         self.articles.add(m.article)
         self.kinds[m.likeness] = m
         self.counted += 1
+        if self.merged is not None:
+            self.merged.add(m.record)
+
+    def record(self, incident_id: str, entries: Mapping[str, Entry]) -> dict[str, Any]:
+        """The incident's merged record, from the fold kept over its reports (made from them all the
+        first time, or when asked with another gazetteer)."""
+        if self.merged is None or self.merged.entries is not entries:
+            self.merged = Merged.of(entries, self.members)
+        return self.merged.record(incident_id, self.reasons)
 
 
 @dataclass
